@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfig } from '@synq/config';
+import { CoreModule } from '@synq/core';
+import { Logger } from '@synq/logger';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditApiModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { AuthGuard } from './common/auth.guard';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OrganizationModule } from './organization/organization.module';
+import { SettingsModule } from './settings/settings.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, logger, 'synq-api'),
+        HealthModule,
+        MetricsModule,
+        ApiKeysModule,
+        AuthModule,
+        OrganizationModule,
+        SettingsModule,
+        AuditApiModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@synq/config';
+import { createLogger } from '@synq/logger';
+import { createApiApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`synq-api: invalid configuration: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel, 'synq-api');
+  const app = await createApiApp(config, logger);
+  await app.listen(config.port, config.host);
+  logger.info({ port: config.port }, 'synq api listening');
+}
+
+void main().catch((err) => {
+  console.error('synq-api failed to start:', err);
+  process.exit(1);
+});

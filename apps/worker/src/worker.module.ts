@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@synq/config';
+import { CoreModule } from '@synq/core';
+import { EventDispatcher, OutboxRelay } from '@synq/events';
+import { Logger } from '@synq/logger';
+import { EventDispatchProcessor } from './processors/event-dispatch.processor';
+import { WorkerHost } from './worker-host.service';
+
+/** The api's library graph minus controllers and guards, plus the relay and the processors. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker')],
+      providers: [OutboxRelay, EventDispatcher, WorkerHost, EventDispatchProcessor],
+    };
+  }
+}

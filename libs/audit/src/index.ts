@@ -1,0 +1,3 @@
+export * from './diff';
+export * from './audit.service';
+export * from './audit.module';

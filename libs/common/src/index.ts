@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './tenant-context';
+export * from './pagination';

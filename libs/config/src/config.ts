@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The one validated configuration of every Synq process. Built from the environment (or, in tests,
+ * from explicit overrides); a missing or malformed value stops the process with a message naming it.
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key and BullMQ queue of this deployment (lets several stacks share a Redis). */
+  redisPrefix: string;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  /** 32 bytes, base64. */
+  encryptionKey: Buffer;
+  rateLimitPerMinute: number;
+  rateLimitPublicFeedsPerMinute: number;
+  rateLimitEnabled: boolean;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  logLevel: string;
+  allowPrivateNetworkTargets: boolean;
+  storageDir: string;
+  outboxPollMs: number;
+  workerConcurrency: number;
+  publicBaseUrl: string;
+  dbPoolSize: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
+const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+function str(env: Env, name: string, def?: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (def === undefined) throw new ConfigError(`${name} is required`);
+    return def;
+  }
+  return v;
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, def: string, protocols: string[]): string {
+  const v = str(env, name, def);
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return v;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+
+  const jwtSecret = str(env, 'JWT_SECRET', production ? undefined : DEV_JWT_SECRET);
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  if (production && jwtSecret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET must be set in production');
+
+  const encRaw = str(env, 'ENCRYPTION_KEY', production ? undefined : DEV_ENCRYPTION_KEY);
+  const encryptionKey = Buffer.from(encRaw, 'base64');
+  if (encryptionKey.length !== 32) throw new ConfigError('ENCRYPTION_KEY must be 32 bytes, base64-encoded');
+  if (production && encRaw === DEV_ENCRYPTION_KEY) throw new ConfigError('ENCRYPTION_KEY must be set in production');
+
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const redisPrefix = str(env, 'REDIS_PREFIX', 'synq');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError('REDIS_PREFIX must be 1-64 characters of letters, digits, _ or -');
+  }
+  const logLevel = str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+
+  return {
+    nodeEnv: nodeEnv as AppConfig['nodeEnv'],
+    port,
+    host: str(env, 'HOST', '0.0.0.0'),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/synq', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisPrefix,
+    jwtSecret,
+    jwtExpiresInSeconds: int(env, 'JWT_EXPIRES_IN_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    encryptionKey,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000_000),
+    rateLimitPublicFeedsPerMinute: int(env, 'RATE_LIMIT_PUBLIC_FEEDS_PER_MINUTE', 30, 1, 1_000_000_000),
+    rateLimitEnabled: bool(env, 'RATE_LIMIT_ENABLED', true),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    logLevel,
+    allowPrivateNetworkTargets: bool(env, 'ALLOW_PRIVATE_NETWORK_TARGETS', false),
+    storageDir: str(env, 'STORAGE_DIR', './storage'),
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 60_000),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 10, 1, 500),
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+  };
+}
+
+/** A random value suitable as a secret (used by the dev seed and tests). */
+export function randomSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64');
+}

@@ -1,0 +1,30 @@
+import { Plan } from './plan.entity';
+import { Tenant } from './tenant.entity';
+import { Organization } from './organization.entity';
+import { User } from './user.entity';
+import { Membership } from './membership.entity';
+import { PluginSite } from './plugin-site.entity';
+import { ApiKey } from './api-key.entity';
+import { TenantSettings } from './tenant-settings.entity';
+import { AuditEvent } from './audit-event.entity';
+import { DomainEvent } from './domain-event.entity';
+import { OutboxEntry } from './outbox-entry.entity';
+
+export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
+export type { PlanCode } from './plan.entity';
+export type { AuditChanges } from './audit-event.entity';
+
+/** Every entity of the schema; feature issues append theirs here. */
+export const ENTITIES = [
+  Plan,
+  Tenant,
+  Organization,
+  User,
+  Membership,
+  PluginSite,
+  ApiKey,
+  TenantSettings,
+  AuditEvent,
+  DomainEvent,
+  OutboxEntry,
+];

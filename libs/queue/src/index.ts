@@ -1,0 +1,5 @@
+export * from './jobs';
+export * from './retry';
+export * from './job-processor.decorator';
+export * from './queue.service';
+export * from './queue.module';

@@ -1,0 +1,38 @@
+/**
+ * The one typed catalogue of queued work. Every payload is JSON with ids only and always carries
+ * `tenantId`; processors reload what they need. Feature issues add their jobs here; the worker
+ * refuses to start while any job name below has no processor.
+ */
+export type QueueName = 'events' | 'sync' | 'exports' | 'bulk' | 'imports' | 'webhooks' | 'system';
+
+export interface JobPayloads {
+  /** Hand a committed domain event to its subscribers (webhook fan-out, auto-sync, …). */
+  'event.dispatch': { tenantId: string; eventId: string };
+}
+
+export type JobName = keyof JobPayloads;
+export type JobData<N extends JobName> = JobPayloads[N];
+/** Discriminated union of every job: `{ name, data }`. */
+export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>;
+
+export interface JobDefinition {
+  queue: QueueName;
+  attempts: number;
+}
+
+export const JOBS: { [N in JobName]: JobDefinition } = {
+  'event.dispatch': { queue: 'events', attempts: 10 },
+};
+
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+export function queueOf(name: string): QueueName {
+  const def = (JOBS as Record<string, JobDefinition | undefined>)[name];
+  if (!def) throw new Error(`Unknown job ${name}`);
+  return def.queue;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.prototype.hasOwnProperty.call(JOBS, name);
+}

@@ -1,0 +1,4 @@
+import { Foundation1795441583214 } from './1795441583214-Foundation';
+
+/** Every migration, in order. Listed explicitly so the compiled and the ts-run code load the same set. */
+export const MIGRATIONS: Function[] = [Foundation1795441583214];
