@@ -17,7 +17,7 @@ export class DomainEvent {
   @Column({ type: 'jsonb' })
   data: Record<string, unknown>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })

@@ -22,7 +22,7 @@ export class Organization {
   @Column({ name: 'billing_email', type: 'varchar', length: 320, nullable: true })
   billingEmail: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

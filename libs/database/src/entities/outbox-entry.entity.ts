@@ -24,7 +24,7 @@ export class OutboxEntry {
   @Column({ name: 'run_at', type: 'timestamptz', nullable: true })
   runAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @Column({ name: 'relayed_at', type: 'timestamptz', nullable: true })

@@ -14,6 +14,6 @@ export class Plan {
   @Column({ name: 'product_limit', type: 'integer', nullable: true })
   productLimit: number | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

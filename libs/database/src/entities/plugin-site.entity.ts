@@ -24,7 +24,7 @@ export class PluginSite {
   @Column({ type: 'varchar', length: 40 })
   source: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE', nullable: false })

@@ -12,7 +12,7 @@ export class Tenant {
   @Column({ type: 'varchar', length: 20, default: 'starter' })
   plan: PlanCode;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
