@@ -12,6 +12,7 @@ import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationModule } from './organization/organization.module';
+import { PimModule } from './pim/pim.module';
 import { SettingsModule } from './settings/settings.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         OrganizationModule,
         SettingsModule,
         AuditApiModule,
+        PimModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -3,7 +3,10 @@ import { AppConfig } from '@synq/config';
 import { CoreModule } from '@synq/core';
 import { EventDispatcher, OutboxRelay } from '@synq/events';
 import { Logger } from '@synq/logger';
+import { BulkJobRunner, CatalogExportRunner } from '@synq/pim';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
+import { PimBulkProcessor } from './processors/pim-bulk.processor';
+import { PimExportProcessor } from './processors/pim-export.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -13,7 +16,16 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, logger, 'synq-worker')],
-      providers: [OutboxRelay, EventDispatcher, WorkerHost, EventDispatchProcessor],
+      providers: [
+        OutboxRelay,
+        EventDispatcher,
+        WorkerHost,
+        EventDispatchProcessor,
+        CatalogExportRunner,
+        PimExportProcessor,
+        BulkJobRunner,
+        PimBulkProcessor,
+      ],
     };
   }
 }

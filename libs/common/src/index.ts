@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './tenant-context';
 export * from './pagination';
+export * from './sql';

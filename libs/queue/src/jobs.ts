@@ -8,6 +8,10 @@ export type QueueName = 'events' | 'sync' | 'exports' | 'bulk' | 'imports' | 'we
 export interface JobPayloads {
   /** Hand a committed domain event to its subscribers (webhook fan-out, auto-sync, …). */
   'event.dispatch': { tenantId: string; eventId: string };
+  /** Stream a catalog export to a file. */
+  'pim.export': { tenantId: string; exportId: string };
+  /** Apply a bulk update/delete in resumable set-based batches. */
+  'pim.bulk': { tenantId: string; bulkJobId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -23,6 +27,8 @@ export interface JobDefinition {
 
 export const JOBS: { [N in JobName]: JobDefinition } = {
   'event.dispatch': { queue: 'events', attempts: 10 },
+  'pim.export': { queue: 'exports', attempts: 3 },
+  'pim.bulk': { queue: 'bulk', attempts: 5 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -3,25 +3,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '@synq/audit';
 import type { TenantContext } from '@synq/common';
-import type { AuditEvent } from '@synq/database';
 import { Ctx } from '../common/ctx.decorator';
 import { setNextLink } from '../common/page-query.dto';
 import { Roles } from '../common/route-metadata';
 import { AuditQueryDto } from './dto/audit-query.dto';
-
-export function auditView(a: AuditEvent) {
-  return {
-    id: a.id,
-    actor_type: a.actorType,
-    actor_id: a.actorId,
-    action: a.action,
-    resource_type: a.resourceType,
-    resource_id: a.resourceId,
-    changes: a.changes,
-    request_id: a.requestId,
-    created_at: a.createdAt.toISOString(),
-  };
-}
+import { auditView } from './audit.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()

@@ -9,10 +9,25 @@ import { TenantSettings } from './tenant-settings.entity';
 import { AuditEvent } from './audit-event.entity';
 import { DomainEvent } from './domain-event.entity';
 import { OutboxEntry } from './outbox-entry.entity';
+import {
+  Attribute,
+  AttributeGroup,
+  AttributeGroupAttribute,
+  Brand,
+  BulkJob,
+  CatalogExport,
+  Category,
+  Media,
+  Product,
+  ProductTemplate,
+  ProductTemplateAttribute,
+  Variant,
+} from './pim';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
+export * from './pim';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -27,4 +42,17 @@ export const ENTITIES = [
   AuditEvent,
   DomainEvent,
   OutboxEntry,
+  // PIM
+  Category,
+  Brand,
+  Attribute,
+  AttributeGroup,
+  AttributeGroupAttribute,
+  ProductTemplate,
+  ProductTemplateAttribute,
+  Product,
+  Variant,
+  Media,
+  CatalogExport,
+  BulkJob,
 ];

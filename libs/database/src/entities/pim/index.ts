@@ -1,0 +1,14 @@
+export { Category } from './category.entity';
+export { Brand } from './brand.entity';
+export { Attribute } from './attribute.entity';
+export type { AttributeType } from './attribute.entity';
+export { AttributeGroup, AttributeGroupAttribute } from './attribute-group.entity';
+export { ProductTemplate, ProductTemplateAttribute } from './template.entity';
+export { Product } from './product.entity';
+export type { ProductStatus } from './product.entity';
+export { Variant } from './variant.entity';
+export { Media } from './media.entity';
+export { CatalogExport } from './export-job.entity';
+export type { AsyncJobStatus } from './export-job.entity';
+export { BulkJob } from './bulk-job.entity';
+export type { BulkJobType, BulkItemError } from './bulk-job.entity';

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Params } from '@synq/common';
+import { BulkItemError, BulkJob } from '@synq/database';
+import { prefixedId } from '@synq/events';
+import { filtersFromJson } from './catalog-export.runner';
+import { productWhere } from './product-query';
+
+export const BULK_BATCH = 1000;
+const MAX_ERRORS = 1000;
+
+export interface BulkPayload {
+  product_ids?: string[];
+  filter?: Record<string, unknown>;
+  status?: 'ACTIVE' | 'DRAFT' | 'ARCHIVED';
+  category?: string | null;
+  brand_id?: string | null;
+  attributes?: Record<string, string | number | boolean | null>;
+  price_change?: { type: 'amount' | 'percent'; value: number };
+}
+
+/**
+ * Applies a bulk job in set-based batches of {@link BULK_BATCH} products ordered by id. Each batch
+ * commits its changes, its audit events, its domain events and the job's progress (including the last
+ * product id) in one transaction, so a crash resumes after the last committed batch and never applies
+ * a batch twice (percent price changes stay correct).
+ */
+@Injectable()
+export class BulkJobRunner {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async run(tenantId: string, jobId: string): Promise<void> {
+    const repo = this.db.getRepository(BulkJob);
+    const job = await repo.findOne({ where: { id: jobId, tenantId } });
+    if (!job || job.status === 'completed' || job.status === 'failed') return;
+    const payload = job.payload as BulkPayload;
+
+    let categoryId: string | null | undefined;
+    if (payload.category !== undefined) {
+      if (payload.category === null) categoryId = null;
+      else {
+        const rows: { id: string }[] = await this.db.query(`SELECT id FROM categories WHERE tenant_id = $1 AND slug = $2`, [tenantId, payload.category]);
+        if (!rows[0]) {
+          await repo.update({ id: jobId, tenantId }, { status: 'failed', error: `category ${payload.category} does not exist`, completedAt: new Date() });
+          return;
+        }
+        categoryId = rows[0].id;
+      }
+    }
+
+    if (job.total === null) {
+      const p = new Params();
+      const [{ n }]: { n: number }[] = await this.db.query(`SELECT count(*)::int AS n FROM products p WHERE ${this.where(p, tenantId, payload)}`, p.values);
+      await repo.update({ id: jobId, tenantId }, { total: n, status: 'running', startedAt: job.startedAt ?? new Date() });
+    } else if (job.status !== 'running') {
+      await repo.update({ id: jobId, tenantId }, { status: 'running' });
+    }
+
+    for (;;) {
+      const done = await this.db.transaction(async (m) => {
+        const [state]: { last_product_id: string | null; status: string }[] = await m.query(
+          `SELECT last_product_id, status FROM bulk_jobs WHERE id = $1 AND tenant_id = $2 FOR UPDATE`,
+          [jobId, tenantId],
+        );
+        if (state.status !== 'running') return true;
+        const p = new Params();
+        let where = this.where(p, tenantId, payload);
+        if (state.last_product_id) where += ` AND p.id > ${p.add(state.last_product_id)}::uuid`;
+        const ids: string[] = (
+          await m.query(`SELECT p.id FROM products p WHERE ${where} ORDER BY p.id LIMIT ${BULK_BATCH} FOR UPDATE OF p`, p.values)
+        ).map((r: { id: string }) => r.id);
+        if (!ids.length) {
+          await m.query(`UPDATE bulk_jobs SET status = 'completed', completed_at = now() WHERE id = $1`, [jobId]);
+          return true;
+        }
+        const { ok, errors } =
+          job.jobType === 'BULK_DELETE' ? await this.deleteBatch(m, job, ids) : await this.updateBatch(m, job, ids, payload, categoryId);
+        await m.query(
+          `UPDATE bulk_jobs SET processed = processed + $2, succeeded = succeeded + $3, failed = failed + $4,
+                  errors = CASE WHEN jsonb_array_length(errors) >= ${MAX_ERRORS} THEN errors
+                                ELSE (SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM (
+                                        SELECT e FROM jsonb_array_elements(errors || $5::jsonb) e LIMIT ${MAX_ERRORS}) x) END,
+                  last_product_id = $6
+            WHERE id = $1`,
+          [jobId, ids.length, ok, ids.length - ok, JSON.stringify(errors), ids[ids.length - 1]],
+        );
+        return false;
+      });
+      if (done) break;
+    }
+  }
+
+  private where(p: Params, tenantId: string, payload: BulkPayload): string {
+    const f = filtersFromJson(payload.filter ?? {});
+    return productWhere(p, tenantId, { ...f, productIds: payload.product_ids });
+  }
+
+  private async updateBatch(
+    m: EntityManager,
+    job: BulkJob,
+    ids: string[],
+    payload: BulkPayload,
+    categoryId: string | null | undefined,
+  ): Promise<{ ok: number; errors: BulkItemError[] }> {
+    const tenantId = job.tenantId;
+    const errors: BulkItemError[] = [];
+    const p = new Params();
+    const idsParam = p.add(ids);
+    p.add(tenantId);
+    const sets: string[] = ['updated_at = now()'];
+    if (payload.status) sets.push(`status = ${p.add(payload.status)}`);
+    if (categoryId !== undefined) sets.push(`category_id = ${p.add(categoryId)}::uuid`);
+    if (payload.brand_id !== undefined) sets.push(`brand_id = ${p.add(payload.brand_id)}::uuid`);
+    if (payload.attributes) sets.push(`attributes = jsonb_strip_nulls(attributes || ${p.add(JSON.stringify(payload.attributes))}::jsonb)`);
+
+    let skipped = new Set<string>();
+    if (payload.price_change) {
+      const { type, value } = payload.price_change;
+      const expr = type === 'percent' ? `round(v.price * (1 + $3::numeric / 100), 2)` : `v.price + $3::numeric`;
+      const negative: { product_id: string; sku: string | null }[] = await m.query(
+        `SELECT DISTINCT v.product_id, v.sku FROM variants v WHERE v.product_id = ANY($1::uuid[]) AND v.tenant_id = $2 AND v.price IS NOT NULL AND ${expr} < 0`,
+        [ids, tenantId, value],
+      );
+      skipped = new Set(negative.map((n) => n.product_id));
+      for (const n of negative) errors.push({ product_id: n.product_id, message: `price of ${n.sku ?? 'a variant'} would drop below zero` });
+      await m.query(
+        `UPDATE variants v SET price = ${expr}, updated_at = now()
+          WHERE v.product_id = ANY($1::uuid[]) AND v.tenant_id = $2 AND v.price IS NOT NULL AND NOT (v.product_id = ANY($4::uuid[]))`,
+        [ids, tenantId, value, [...skipped]],
+      );
+    }
+    const skipParam = p.add([...skipped]);
+    const changes = ['status', 'category_id', 'brand_id', 'attributes']
+      .map((c) => `CASE WHEN o.${c} IS DISTINCT FROM n.${c} THEN jsonb_build_object('${c}', jsonb_build_object('from', to_jsonb(o.${c}), 'to', to_jsonb(n.${c}))) ELSE '{}'::jsonb END`)
+      .join(' || ');
+    const priceNote = payload.price_change ? ` || jsonb_build_object('price', jsonb_build_object('to', ${p.add(JSON.stringify(payload.price_change))}::jsonb))` : '';
+    const evtIds = ids.map(() => prefixedId('evt'));
+    const evtParam = p.add(evtIds);
+    const jobParam = p.add(job.id);
+    // one statement: update, audit and events for the whole batch
+    const rows: { n: number }[] = await m.query(
+      `WITH o AS (SELECT id, status, category_id, brand_id, attributes FROM products WHERE id = ANY(${idsParam}::uuid[]) AND tenant_id = $2),
+            n AS (UPDATE products p SET ${sets.join(', ')} FROM o WHERE p.id = o.id AND NOT (p.id = ANY(${skipParam}::uuid[]))
+                  RETURNING p.id, p.status, p.category_id, p.brand_id, p.attributes),
+            a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
+                  SELECT $2, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
+                    FROM n JOIN o ON o.id = n.id),
+            e AS (INSERT INTO events (id, tenant_id, type, data)
+                  SELECT ev.eid, $2, 'product.updated', jsonb_build_object('product_id', n.id, 'bulk_job_id', ${jobParam}::text)
+                    FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM n) n
+                    JOIN unnest(${evtParam}::text[]) WITH ORDINALITY AS ev(eid, rn) ON ev.rn = n.rn
+                  RETURNING id),
+            ob AS (INSERT INTO outbox (tenant_id, job_name, payload)
+                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventId', e.id) FROM e)
+       SELECT count(*)::int AS n FROM n`,
+      p.values,
+    );
+    return { ok: rows[0].n, errors };
+  }
+
+  private async deleteBatch(m: EntityManager, job: BulkJob, ids: string[]): Promise<{ ok: number; errors: BulkItemError[] }> {
+    const evtIds = ids.map(() => prefixedId('evt'));
+    const rows: { n: number }[] = await m.query(
+      `WITH d AS (DELETE FROM products WHERE id = ANY($1::uuid[]) AND tenant_id = $2 RETURNING id, title, status),
+            a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes)
+                  SELECT $2, $3::uuid, 'system', 'bulk_job:' || $4, 'product.deleted', 'product', d.id::text,
+                         jsonb_build_object('title', jsonb_build_object('from', d.title), 'status', jsonb_build_object('from', d.status))
+                    FROM d),
+            e AS (INSERT INTO events (id, tenant_id, type, data)
+                  SELECT ev.eid, $2, 'product.deleted', jsonb_build_object('product_id', d.id, 'bulk_job_id', $4::text)
+                    FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM d) d
+                    JOIN unnest($5::text[]) WITH ORDINALITY AS ev(eid, rn) ON ev.rn = d.rn
+                  RETURNING id),
+            ob AS (INSERT INTO outbox (tenant_id, job_name, payload)
+                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventId', e.id) FROM e)
+       SELECT count(*)::int AS n FROM d`,
+      [ids, job.tenantId, job.orgId, job.id, evtIds],
+    );
+    return { ok: rows[0].n, errors: [] };
+  }
+}
