@@ -30,3 +30,13 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 export function isProductLimitError(err: unknown): boolean {
   return pgCode(err) === 'SQ403';
 }
+
+/**
+ * Rows of any statement, including UPDATE/DELETE … RETURNING (for which TypeORM's `query` answers
+ * `[rows, affectedCount]` instead of the rows).
+ */
+export async function queryRows<T>(m: { query: (sql: string, params?: unknown[]) => Promise<unknown> }, sql: string, params: unknown[]): Promise<T[]> {
+  const result = await m.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -7,7 +7,10 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
     const field = parent ? `${parent}.${e.property}` : e.property;
     if (e.constraints) {
       for (const message of Object.values(e.constraints)) {
-        out.push({ field, message: message.replace(/^property (\S+) should not exist$/, `${field} is not allowed`) });
+        const text = message.startsWith(`${e.property} `)
+          ? `${field}${message.slice(e.property.length)}`
+          : message.replace(/^property (\S+) should not exist$/, `${field} is not allowed`);
+        out.push({ field, message: text });
       }
     }
     if (e.children?.length) out.push(...flatten(e.children, field));

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
-import { AttributeType, isUniqueViolation } from '@synq/database';
+import { AttributeType, isUniqueViolation, queryRows } from '@synq/database';
 import { slugify } from '@synq/pim';
 import {
   CreateAttributeDto,
@@ -238,7 +238,7 @@ export class AttributesService {
 
   async deleteGroup(ctx: TenantContext, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rows: { name: string }[] = await m.query(`DELETE FROM attribute_groups WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
+      const rows = await queryRows<{ name: string }>(m, `DELETE FROM attribute_groups WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
       if (!rows[0]) throw new NotFoundError('Attribute group', id);
       await this.audit.record(m, ctx, { action: 'attribute_group.deleted', resourceType: 'attribute_group', resourceId: id, before: rows[0] });
     });
@@ -322,7 +322,7 @@ export class AttributesService {
   /** Products of a deleted template keep their attribute values and lose the template. */
   async deleteTemplate(ctx: TenantContext, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rows: { name: string }[] = await m.query(`DELETE FROM product_templates WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
+      const rows = await queryRows<{ name: string }>(m, `DELETE FROM product_templates WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
       if (!rows[0]) throw new NotFoundError('Template', id);
       await this.audit.record(m, ctx, { action: 'template.deleted', resourceType: 'template', resourceId: id, before: rows[0] });
     });

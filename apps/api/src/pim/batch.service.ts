@@ -35,7 +35,9 @@ const CHUNK = 100;
 function messages(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => m.replace(/^property (\S+) should not exist$/, `${field} is not allowed`));
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.startsWith(`${e.property} `) ? `${field}${m.slice(e.property.length)}` : m.replace(/^property (\S+) should not exist$/, `${field} is not allowed`),
+    );
     return [...own, ...messages(e.children ?? [], field)];
   });
 }

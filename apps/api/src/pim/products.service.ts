@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { ErrorDetail, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
-import { isProductLimitError, isUniqueViolation, Product, Variant } from '@synq/database';
+import { isProductLimitError, isUniqueViolation, queryRows, Product, Variant } from '@synq/database';
 import { OutboxService } from '@synq/events';
 import {
   AttributeDefinition,
@@ -266,8 +266,7 @@ export class ProductsService {
 
   async removeVariant(ctx: TenantContext, productId: string, variantId: string): Promise<void> {
     await this.inTx(async (m) => {
-      const rows: { sku: string | null; price: string | null }[] = await m.query(
-        `DELETE FROM variants WHERE tenant_id = $1 AND product_id = $2 AND id = $3 RETURNING sku, price`,
+      const rows = await queryRows<{ sku: string | null; price: string | null }>(m, `DELETE FROM variants WHERE tenant_id = $1 AND product_id = $2 AND id = $3 RETURNING sku, price`,
         [ctx.tenantId, productId, variantId],
       );
       if (!rows[0]) throw new NotFoundError('Variant', variantId);

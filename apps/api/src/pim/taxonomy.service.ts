@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext } from '@synq/common';
-import { isUniqueViolation } from '@synq/database';
+import { isUniqueViolation, queryRows } from '@synq/database';
 import { CreateBrandDto, CreateCategoryDto, UpdateBrandDto, UpdateCategoryDto } from './dto/taxonomy.dto';
 import { CategoryCycleError, InUseError, SlugTakenError } from './pim.errors';
 
@@ -269,7 +269,7 @@ export class TaxonomyService {
   /** Products of a deleted brand keep existing without a brand. */
   async deleteBrand(ctx: TenantContext, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rows: { name: string }[] = await m.query(`DELETE FROM brands WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
+      const rows = await queryRows<{ name: string }>(m, `DELETE FROM brands WHERE tenant_id = $1 AND id = $2 RETURNING name`, [ctx.tenantId, id]);
       if (!rows[0]) throw new NotFoundError('Brand', id);
       await this.audit.record(m, ctx, { action: 'brand.deleted', resourceType: 'brand', resourceId: id, before: { name: rows[0].name } });
     });
