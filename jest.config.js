@@ -19,6 +19,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -35,7 +36,6 @@ module.exports = {
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testEnvironment: 'node',
-      testTimeout: 60000,
     },
   ],
 };
