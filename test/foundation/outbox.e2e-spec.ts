@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@synq/events';
-import { JobProcessor } from '@synq/queue';
+import { JOB_NAMES, JobName, JobProcessor } from '@synq/queue';
 import { collectHandlers, MissingProcessorError } from '../../apps/worker/src/worker-host.service';
 import { registerAccount } from '../helpers/accounts';
 import { createTestDatabase, eventually, startStack, Stack } from '../helpers/stack';
@@ -39,14 +39,14 @@ describe('outbox relay and worker', () => {
       const acct = await registerAccount(stack);
       const committed = await emitInTransaction(stack, acct.tenantId, 'test.committed');
       await eventually(() => dispatchedAt(stack, committed));
-      const relayed = await stack.db.pool.query('SELECT relayed_at FROM outbox WHERE payload->>$1 = $2', ['eventId', committed]);
+      const relayed = await stack.db.pool.query(`SELECT relayed_at FROM outbox WHERE payload->'eventIds' ? $1`, [committed]);
       expect(relayed.rows[0].relayed_at).not.toBeNull();
 
       const rolledBack = await emitInTransaction(stack, acct.tenantId, 'test.rolled_back', true);
       await new Promise((r) => setTimeout(r, 800));
       const ev = await stack.db.pool.query('SELECT 1 FROM events WHERE id = $1', [rolledBack]);
       expect(ev.rowCount).toBe(0);
-      const ob = await stack.db.pool.query('SELECT 1 FROM outbox WHERE payload->>$1 = $2', ['eventId', rolledBack]);
+      const ob = await stack.db.pool.query(`SELECT 1 FROM outbox WHERE payload->'eventIds' ? $1`, [rolledBack]);
       expect(ob.rowCount).toBe(0);
     } finally {
       await stack.stop();
@@ -71,7 +71,7 @@ describe('outbox relay and worker', () => {
       expect(write.status).toBe(200);
       await new Promise((r) => setTimeout(r, 1000));
       expect(await dispatchedAt(stack, eventId)).toBeNull();
-      const pending = await stack.db.pool.query('SELECT relayed_at FROM outbox WHERE payload->>$1 = $2', ['eventId', eventId]);
+      const pending = await stack.db.pool.query(`SELECT relayed_at FROM outbox WHERE payload->'eventIds' ? $1`, [eventId]);
       expect(pending.rows[0].relayed_at).toBeNull();
 
       proxy.restore();
@@ -107,23 +107,28 @@ describe('outbox relay and worker', () => {
   });
 
   it('the worker refuses to start while a catalogued job has no processor', async () => {
-    const empty = await Test.createTestingModule({ imports: [DiscoveryModule] }).compile();
-    expect(() => collectHandlers(empty.get(DiscoveryService))).toThrow(MissingProcessorError);
-    expect(() => collectHandlers(empty.get(DiscoveryService))).toThrow(/event\.dispatch/);
+    const processorFor = (name: JobName) => {
+      @Injectable()
+      @JobProcessor(name)
+      class P {
+        async handle() {}
+      }
+      return P;
+    };
+    const all = JOB_NAMES.map(processorFor);
+    const withoutDispatch = JOB_NAMES.filter((n) => n !== 'event.dispatch').map(processorFor);
 
-    @Injectable()
-    @JobProcessor('event.dispatch')
-    class A {
-      async handle() {}
-    }
-    @Injectable()
-    @JobProcessor('event.dispatch')
-    class B {
-      async handle() {}
-    }
-    const dup: INestApplicationContext = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A, B] }).compile();
+    const missing = await Test.createTestingModule({ imports: [DiscoveryModule], providers: withoutDispatch }).compile();
+    expect(() => collectHandlers(missing.get(DiscoveryService))).toThrow(MissingProcessorError);
+    expect(() => collectHandlers(missing.get(DiscoveryService))).toThrow(/No processor for job\(s\): event\.dispatch$/);
+
+    const dup: INestApplicationContext = await Test.createTestingModule({
+      imports: [DiscoveryModule],
+      providers: [...all, processorFor('event.dispatch')],
+    }).compile();
     expect(() => collectHandlers(dup.get(DiscoveryService))).toThrow(/two processors/);
-    const ok = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A] }).compile();
-    expect(collectHandlers(ok.get(DiscoveryService)).size).toBe(1);
+
+    const ok = await Test.createTestingModule({ imports: [DiscoveryModule], providers: all }).compile();
+    expect(collectHandlers(ok.get(DiscoveryService)).size).toBe(JOB_NAMES.length);
   });
 });

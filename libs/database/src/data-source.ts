@@ -12,7 +12,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'dbPoo
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    logging: false,
     uuidExtension: 'pgcrypto',
     applicationName: appName,
     extra: {

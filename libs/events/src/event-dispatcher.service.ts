@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { DomainEvent } from '@synq/database';
 import { EVENT_SUBSCRIBER, EventSubscriber } from './event-subscriber';
 
-/** Runs in the worker: hands a committed event to every subscriber that wants its type. */
+/** Runs in the worker: hands committed events to every subscriber that wants their type. */
 @Injectable()
 export class EventDispatcher implements OnModuleInit {
   private subscribers: EventSubscriber[] = [];
@@ -22,14 +22,18 @@ export class EventDispatcher implements OnModuleInit {
       .map((w) => w.instance as EventSubscriber);
   }
 
-  /** Returns false when the event does not exist (for this tenant). */
-  async dispatch(tenantId: string, eventId: string): Promise<boolean> {
-    const event = await this.events.findOne({ where: { id: eventId, tenantId } });
-    if (!event) return false;
+  /** Dispatches the tenant's events among `eventIds`; returns how many existed. */
+  async dispatch(tenantId: string, eventIds: string[]): Promise<number> {
+    if (!eventIds.length) return 0;
+    const events = await this.events.find({ where: { id: In(eventIds), tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    if (!events.length) return 0;
     for (const s of this.subscribers) {
-      if (s.handles(event.type)) await s.handle(event);
+      const mine = events.filter((e) => s.handles(e.type));
+      if (!mine.length) continue;
+      if (s.handleMany) await s.handleMany(mine);
+      else for (const e of mine) await s.handle(e);
     }
-    await this.events.update({ id: event.id, tenantId }, { dispatchedAt: new Date() });
-    return true;
+    await this.events.update({ id: In(events.map((e) => e.id)), tenantId }, { dispatchedAt: new Date() });
+    return events.length;
   }
 }

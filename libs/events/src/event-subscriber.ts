@@ -13,4 +13,6 @@ export interface EventSubscriber {
   /** true when this subscriber wants events of the type */
   handles(type: string): boolean;
   handle(event: DomainEvent): Promise<void>;
+  /** optional batch form, used for the events of one dispatch job (e.g. a bulk change) */
+  handleMany?(events: DomainEvent[]): Promise<void>;
 }

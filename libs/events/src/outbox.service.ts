@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { DomainEvent, OutboxEntry } from '@synq/database';
+import { OutboxEntry } from '@synq/database';
 import { JobItem } from '@synq/queue';
 import { prefixedId } from './ids';
 
@@ -52,12 +52,16 @@ export class OutboxService {
   ): Promise<EmittedEvent[]> {
     if (events.length === 0) return [];
     const createdAt = new Date();
-    const rows = events.map((e) => ({ id: prefixedId('evt'), tenantId, type: e.type, data: e.data, createdAt }));
-    await manager.getRepository(DomainEvent).insert(rows as QueryDeepPartialEntity<DomainEvent>[]);
-    await this.enqueueMany(
-      manager,
-      tenantId,
-      rows.map((r) => ({ name: 'event.dispatch' as const, data: { tenantId, eventId: r.id } })),
+    const rows = events.map((e) => ({ id: prefixedId('evt'), type: e.type, data: e.data }));
+    // one round trip: the events and one dispatch job for all of them
+    await manager.query(
+      `WITH e AS (
+         INSERT INTO events (id, tenant_id, type, data, created_at)
+         SELECT x.id, $1, x.type, x.data, $3 FROM jsonb_to_recordset($2::jsonb) AS x(id text, type text, data jsonb)
+         RETURNING id)
+       INSERT INTO outbox (tenant_id, job_name, payload)
+       SELECT $1, 'event.dispatch', jsonb_build_object('tenantId', $1::text, 'eventIds', jsonb_agg(e.id)) FROM e`,
+      [tenantId, JSON.stringify(rows), createdAt],
     );
     return rows.map((r) => ({ id: r.id, type: r.type, tenantId, createdAt }));
   }

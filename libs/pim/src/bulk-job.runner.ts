@@ -152,7 +152,7 @@ export class BulkJobRunner {
                     JOIN unnest(${evtParam}::text[]) WITH ORDINALITY AS ev(eid, rn) ON ev.rn = n.rn
                   RETURNING id),
             ob AS (INSERT INTO outbox (tenant_id, job_name, payload)
-                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventId', e.id) FROM e)
+                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventIds', jsonb_agg(e.id)) FROM e HAVING count(*) > 0)
        SELECT count(*)::int AS n FROM n`,
       p.values,
     );
@@ -173,7 +173,7 @@ export class BulkJobRunner {
                     JOIN unnest($5::text[]) WITH ORDINALITY AS ev(eid, rn) ON ev.rn = d.rn
                   RETURNING id),
             ob AS (INSERT INTO outbox (tenant_id, job_name, payload)
-                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventId', e.id) FROM e)
+                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventIds', jsonb_agg(e.id)) FROM e HAVING count(*) > 0)
        SELECT count(*)::int AS n FROM d`,
       [ids, job.tenantId, job.orgId, job.id, evtIds],
     );

@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '@synq/config';
 import { CatalogExport } from '@synq/database';
 import { OutboxService } from '@synq/events';
 import { csvLine } from './csv';
-import { PRODUCT_SELECT, ProductFilter, ProductRow, productWhere, toProductView } from './product-query';
+import { PRODUCT_JSON_SELECT, ProductFilter, ProductJsonRow, productWhere, ProductView } from './product-query';
 
 const PAGE = 500;
 
@@ -97,14 +97,14 @@ export class CatalogExportRunner {
         const p = new Params();
         let where = productWhere(p, tenantId, filter);
         if (after) where += ` AND (p.created_at, p.id) > (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`;
-        const page: ProductRow[] = await this.db.query(`${PRODUCT_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${PAGE}`, p.values);
+        const page: ProductJsonRow[] = await this.db.query(`${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${PAGE}`, p.values);
         if (!page.length) break;
         for (const row of page) {
-          const view = toProductView(row);
           if (job.format === 'jsonl') {
-            await write(out, `${JSON.stringify(view)}\n`);
+            await write(out, `${row.json}\n`);
             rows++;
           } else {
+            const view = JSON.parse(row.json) as ProductView;
             const images = view.media.filter((m) => !m.variant_id).map((m) => m.url).join('|');
             const head = [view.id, view.handle, view.title, view.description, view.status, view.category, view.brand_id, view.template_id, view.attributes];
             const tail = [images, view.created_at, view.updated_at];

@@ -51,20 +51,24 @@ export const MEDIA_JSON = `json_build_object(
   'id', m.id, 'product_id', m.product_id, 'variant_id', m.variant_id, 'url', m.url, 'alt_text', m.alt_text,
   'sort_order', m.sort_order, 'created_at', ${iso('m.created_at')}, 'updated_at', ${iso('m.updated_at')})`;
 
+/** The product as the API returns it, built by PostgreSQL (alias p, categories c). */
+export const PRODUCT_JSON = `json_build_object(
+  'id', p.id, 'title', p.title, 'description', p.description, 'handle', p.handle, 'status', p.status,
+  'category', c.slug, 'category_id', p.category_id, 'brand_id', p.brand_id, 'template_id', p.template_id,
+  'attributes', p.attributes,
+  'variants', COALESCE((SELECT json_agg(${VARIANT_JSON} ORDER BY v.position, v.created_at, v.id)
+                          FROM variants v WHERE v.product_id = p.id), '[]'::json),
+  'media', COALESCE((SELECT json_agg(${MEDIA_JSON} ORDER BY m.sort_order, m.created_at, m.id)
+                       FROM media m WHERE m.tenant_id = p.tenant_id
+                        AND (m.product_id = p.id OR m.variant_id IN (SELECT vv.id FROM variants vv WHERE vv.product_id = p.id))),
+                    '[]'::json),
+  'created_at', ${iso('p.created_at')}, 'updated_at', ${iso('p.updated_at')})`;
+
 /**
- * One row per product with its variants and media nested as JSON: a product page is one query,
- * a list page is one query (no N+1).
+ * Rows of (id, created_at_ts, json text): the API sends the text as it is (no parse/serialise round
+ * trip in Node); internal callers parse it.
  */
-export const PRODUCT_SELECT = `
-SELECT p.id, p.title, p.description, p.handle, p.status, c.slug AS category, p.category_id, p.brand_id,
-       p.template_id, p.attributes, ${iso('p.created_at')} AS created_at, ${iso('p.updated_at')} AS updated_at,
-       p.created_at AS created_at_ts,
-       COALESCE((SELECT json_agg(${VARIANT_JSON} ORDER BY v.position, v.created_at, v.id)
-                   FROM variants v WHERE v.product_id = p.id), '[]'::json) AS variants,
-       COALESCE((SELECT json_agg(${MEDIA_JSON} ORDER BY m.sort_order, m.created_at, m.id)
-                   FROM media m WHERE m.tenant_id = p.tenant_id
-                    AND (m.product_id = p.id OR m.variant_id IN (SELECT vv.id FROM variants vv WHERE vv.product_id = p.id))),
-                '[]'::json) AS media
+export const PRODUCT_JSON_SELECT = `SELECT p.id, p.created_at AS created_at_ts, ${PRODUCT_JSON}::text AS json
   FROM products p LEFT JOIN categories c ON c.id = p.category_id`;
 
 export interface VariantView {
@@ -113,12 +117,8 @@ export interface ProductView {
   updated_at: string;
 }
 
-export interface ProductRow extends ProductView {
+export interface ProductJsonRow {
+  id: string;
   created_at_ts: Date;
-}
-
-export function toProductView(row: ProductRow): ProductView {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { created_at_ts, ...view } = row;
-  return view;
+  json: string;
 }

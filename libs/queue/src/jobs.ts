@@ -6,8 +6,8 @@
 export type QueueName = 'events' | 'sync' | 'exports' | 'bulk' | 'imports' | 'webhooks' | 'system';
 
 export interface JobPayloads {
-  /** Hand a committed domain event to its subscribers (webhook fan-out, auto-sync, …). */
-  'event.dispatch': { tenantId: string; eventId: string };
+  /** Hand committed domain events (one, or a batch from a bulk change) to their subscribers. */
+  'event.dispatch': { tenantId: string; eventIds: string[] };
   /** Stream a catalog export to a file. */
   'pim.export': { tenantId: string; exportId: string };
   /** Apply a bulk update/delete in resumable set-based batches. */

@@ -21,15 +21,15 @@ export class ProductsController {
 
   /** A plain array of at most 100 products ordered by creation; next page in the Link header. */
   @Get()
-  async list(@Ctx() ctx: TenantContext, @Query() q: ListProductsQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const page = await this.products.list(
+  async list(@Ctx() ctx: TenantContext, @Query() q: ListProductsQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const page = await this.products.listJson(
       ctx,
       { status: q.status, category: q.category, brandId: q.brand_id, q: q.q, updatedSince: q.updated_since ? new Date(q.updated_since) : undefined },
       q.limit ?? 100,
       q.cursor,
     );
     setNextLink(req, res, page.nextCursor);
-    return page.items;
+    res.type('application/json').send(`[${page.items.join(',')}]`);
   }
 
   @Post()
@@ -45,8 +45,8 @@ export class ProductsController {
   }
 
   @Get(':id')
-  get(@Ctx() ctx: TenantContext, @Param('id', uuid) id: string) {
-    return this.products.get(ctx, id);
+  async get(@Ctx() ctx: TenantContext, @Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+    res.type('application/json').send(await this.products.getJson(ctx, id));
   }
 
   @Put(':id')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { ErrorDetail, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
@@ -11,13 +11,12 @@ import {
   AttributeValue,
   checkAttributeValues,
   mergeAttributeValues,
-  PRODUCT_SELECT,
+  PRODUCT_JSON_SELECT,
   ProductFilter,
-  ProductRow,
+  ProductJsonRow,
   productWhere,
   ProductView,
   slugify,
-  toProductView,
   VARIANT_JSON,
   VariantView,
 } from '@synq/pim';
@@ -44,20 +43,25 @@ export class ProductsService {
 
   // ---------------------------------------------------------------- reads
 
-  async list(ctx: TenantContext, filter: ProductFilter, limit: number, cursor?: string): Promise<Page<ProductView>> {
+  /** A page as a JSON array text built by PostgreSQL (sent as is), and the next cursor. */
+  async listJson(ctx: TenantContext, filter: ProductFilter, limit: number, cursor?: string): Promise<Page<string>> {
     const params = new Params();
     const where = productWhere(params, ctx.tenantId, filter) + keysetAfter(params, 'p', cursor);
-    const rows: ProductRow[] = await this.db.query(
-      `${PRODUCT_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${params.add(limit + 1)}`,
+    const rows: ProductJsonRow[] = await this.db.query(
+      `${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${params.add(limit + 1)}`,
       params.values,
     );
-    return rowsToPage(rows, limit, toProductView);
+    return rowsToPage(rows, limit, (r) => r.json);
+  }
+
+  async getJson(ctx: TenantContext, id: string, m: EntityManager = this.db.manager): Promise<string> {
+    const rows: ProductJsonRow[] = await m.query(`${PRODUCT_JSON_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [ctx.tenantId, id]);
+    if (!rows[0]) throw new NotFoundError('Product', id);
+    return rows[0].json;
   }
 
   async get(ctx: TenantContext, id: string, m: EntityManager = this.db.manager): Promise<ProductView> {
-    const rows: ProductRow[] = await m.query(`${PRODUCT_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [ctx.tenantId, id]);
-    if (!rows[0]) throw new NotFoundError('Product', id);
-    return toProductView(rows[0]);
+    return JSON.parse(await this.getJson(ctx, id, m)) as ProductView;
   }
 
   // ---------------------------------------------------------------- products
@@ -80,45 +84,34 @@ export class ProductsService {
     for (const v of variantAttrs) errors.push(...checkAttributeValues(v.attrs, defs, `variants.${v.i}.attributes`));
     if (errors.length) throw new ValidationFailedError(errors.map((e) => e.message).join('; '), errors);
 
-    const base = dto.handle ?? slugify(dto.title, 200);
-    let handle = await this.uniqueHandle(m, ctx, base, undefined, dto.handle !== undefined);
-    let product: Product | undefined;
-    for (let attempt = 0; !product; attempt++) {
-      try {
-        // a savepoint, so that losing a race for the same handle can retry with another one
-        product = await m.transaction((inner) =>
-          inner.getRepository(Product).save(
-            inner.getRepository(Product).create({
-              tenantId: ctx.tenantId,
-              orgId: ctx.orgId,
-              title: dto.title,
-              handle,
-              description: dto.description ?? null,
-              status: dto.status ?? 'ACTIVE',
-              categoryId,
-              brandId: dto.brand_id ?? null,
-              templateId: dto.template_id ?? null,
-              attributes: attrs,
-            }),
-          ),
-        );
-      } catch (err) {
-        if (attempt < 3 && dto.handle === undefined && isUniqueViolation(err, 'uq_products_tenant_handle')) {
-          handle = `${base.slice(0, 240)}-${randomBytes(3).toString('hex')}`;
-          continue;
-        }
-        throw err;
-      }
-    }
-    const variantIds = dto.variants?.length ? await this.insertVariants(m, ctx, product.id, dto.variants) : [];
+    // Ids are made here so the audit and event rows can go first and the product row last: the
+    // plan-limit trigger locks the tenant's counter row from the product insert until commit, so
+    // that insert is kept at the end of the transaction.
+    const id = randomUUID();
+    const variantIds = (dto.variants ?? []).map(() => randomUUID());
     await this.audit.record(m, ctx, {
       action: 'product.created',
       resourceType: 'product',
-      resourceId: product.id,
-      after: { title: product.title, status: product.status, category: dto.category ?? null, variants: variantIds.length },
+      resourceId: id,
+      after: { title: dto.title, status: dto.status ?? 'ACTIVE', category: dto.category ?? null, variants: variantIds.length },
     });
-    await this.outbox.emit(m, ctx.tenantId, 'product.created', { product_id: product.id, variant_ids: variantIds });
-    return product.id;
+    await this.outbox.emit(m, ctx.tenantId, 'product.created', { product_id: id, variant_ids: variantIds });
+    const base = dto.handle ?? slugify(dto.title, 200);
+    for (let attempt = 0, handle = base; ; attempt++, handle = `${base.slice(0, 240)}-${randomBytes(3).toString('hex')}`) {
+      const inserted: { id: string }[] = await m.query(
+        `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, category_id, brand_id, template_id, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+         ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING id`,
+        [id, ctx.tenantId, ctx.orgId, dto.title, handle, dto.description ?? null, dto.status ?? 'ACTIVE', categoryId, dto.brand_id ?? null, dto.template_id ?? null, JSON.stringify(attrs)],
+      );
+      if (inserted.length) break;
+      if (dto.handle !== undefined) {
+        throw new ValidationFailedError(`handle ${dto.handle} is already used by another product`, [{ field: 'handle', message: 'handle is taken' }]);
+      }
+      if (attempt >= 5) throw new Error('could not find a free handle');
+    }
+    if (dto.variants?.length) await this.insertVariants(m, ctx, id, dto.variants, variantIds);
+    return id;
   }
 
   async update(ctx: TenantContext, id: string, dto: UpdateProductDto): Promise<ProductView> {
@@ -288,7 +281,7 @@ export class ProductsService {
     }
   }
 
-  async insertVariants(m: EntityManager, ctx: TenantContext, productId: string, dtos: CreateVariantDto[]): Promise<string[]> {
+  async insertVariants(m: EntityManager, ctx: TenantContext, productId: string, dtos: CreateVariantDto[], ids?: string[]): Promise<string[]> {
     const skus = dtos.map((d) => d.sku).filter((s): s is string => !!s);
     const dupInRequest = skus.filter((s, i) => skus.indexOf(s) !== i);
     if (dupInRequest.length) throw new SkuTakenError([...new Set(dupInRequest)]);
@@ -298,6 +291,7 @@ export class ProductsService {
     try {
       const result = await m.getRepository(Variant).insert(
         dtos.map((d, i) => ({
+          ...(ids ? { id: ids[i] } : {}),
           tenantId: ctx.tenantId,
           productId,
           sku: d.sku ?? null,

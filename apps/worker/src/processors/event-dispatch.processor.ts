@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EventDispatcher } from '@synq/events';
 import { JobData, JobHandler, JobProcessor } from '@synq/queue';
 
-/** Hands a committed domain event to its subscribers (webhook fan-out, auto-sync, …). */
+/** Hands committed domain events to their subscribers (webhook fan-out, auto-sync, …). */
 @Injectable()
 @JobProcessor('event.dispatch')
 export class EventDispatchProcessor implements JobHandler<'event.dispatch'> {
   constructor(private readonly dispatcher: EventDispatcher) {}
 
-  async handle(data: JobData<'event.dispatch'>): Promise<{ dispatched: boolean }> {
-    return { dispatched: await this.dispatcher.dispatch(data.tenantId, data.eventId) };
+  async handle(data: JobData<'event.dispatch'>): Promise<{ dispatched: number }> {
+    return { dispatched: await this.dispatcher.dispatch(data.tenantId, data.eventIds) };
   }
 }

@@ -1,0 +1,169 @@
+/*
+ * bench:pim — in one run:
+ *  1. GET /api/v1/pim/products/{id}, the 100-product list, and product create, each against /health/live
+ *     of the same process (goals ≥ 0.5×, ≥ 0.15×, ≥ 0.25×);
+ *  2. a bulk update of 100k products through the API + worker against the equivalent single SQL UPDATE
+ *     (goal ≤ 3× the time);
+ *  3. peak RSS of the worker exporting 1M products against exporting 100k (goal ≤ 1.3×).
+ */
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { Client } = require('pg');
+const { freshDatabase, dropDatabase, startProcesses, compare, registerBenchAccount, report, median, root } = require('./lib');
+
+async function seed(db, tenantId, n, prefix, offset = 0) {
+  const step = 100_000;
+  for (let from = 1; from <= n; from += step) {
+    const to = Math.min(n, from + step - 1);
+    await db.query(
+      `WITH p AS (
+         INSERT INTO products (tenant_id, title, handle, description, status, attributes, created_at)
+         SELECT $1, $2 || ' ' || g, lower($2) || '-' || g, 'Bench product number ' || g || ' with a description of some length.',
+                'ACTIVE', jsonb_build_object('material', 'wool'), now() - interval '10 days' + g * interval '1 millisecond'
+           FROM generate_series($3::int, $4::int) g RETURNING id, handle)
+       INSERT INTO variants (tenant_id, product_id, sku, barcode, price, currency)
+       SELECT $1, p.id, upper(p.handle), NULL, 19.99, 'USD' FROM p`,
+      [tenantId, prefix, from + offset, to + offset],
+    );
+  }
+}
+
+async function waitJob(base, headers, url, timeoutMs = 600_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fetch(`${base}${url}`, { headers });
+    const body = await r.json();
+    if (body.status === 'completed') return body;
+    if (body.status === 'failed') throw new Error(`${url} failed: ${body.error}`);
+    if (Date.now() > deadline) throw new Error(`${url} timed out`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** Runs a worker under /usr/bin/time -v for one export and returns its peak RSS in MB. */
+async function exportPeakRss(env, base, headers) {
+  const child = spawn('/usr/bin/time', ['-v', process.execPath, path.join(root, 'dist/apps/worker/src/main.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d.toString()));
+  await new Promise((r) => setTimeout(r, 1500));
+  const t0 = Date.now();
+  const res = await fetch(`${base}/api/v1/pim/export`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ format: 'csv' }) });
+  const { export_id: id } = await res.json();
+  const done = await waitJob(base, headers, `/api/v1/pim/exports/${id}`);
+  const seconds = (Date.now() - t0) / 1000;
+  const worker = await new Promise((resolve) => {
+    child.on('exit', resolve);
+    // /usr/bin/time forwards the signal to the worker
+    child.kill('SIGTERM');
+  });
+  void worker;
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  if (!m) throw new Error(`no RSS figure from /usr/bin/time:\n${stderr.slice(-2000)}`);
+  return { mb: Number(m[1]) / 1024, rows: done.row_count, seconds };
+}
+
+async function main() {
+  const dbName = 'synq_bench_pim';
+  const databaseUrl = await freshDatabase(dbName);
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const results = [];
+  let procs = await startProcesses({ databaseUrl });
+  try {
+    // 1. HTTP
+    const acct = await registerBenchAccount(procs.base);
+    await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [acct.tenantId]);
+    await seed(db, acct.tenantId, 1000, 'Item');
+    const [{ id }] = (await db.query(`SELECT id FROM products WHERE tenant_id = $1 ORDER BY created_at LIMIT 1 OFFSET 500`, [acct.tenantId])).rows;
+    const health = { url: `${procs.base}/health/live` };
+    let r = await compare({ name: 'GET /api/v1/pim/products/{id} vs /health/live', baseline: health, candidate: { url: `${procs.base}/api/v1/pim/products/${id}`, headers: acct.headers } });
+    results.push({ ...r, goal: '≥ 0.5' });
+    r = await compare({ name: 'GET /api/v1/pim/products (100 per page) vs /health/live', baseline: health, candidate: { url: `${procs.base}/api/v1/pim/products?limit=100`, headers: acct.headers } });
+    results.push({ ...r, goal: '≥ 0.15' });
+    let n = 0;
+    r = await compare({
+      name: 'POST /api/v1/pim/products vs /health/live',
+      baseline: health,
+      candidate: {
+        url: `${procs.base}/api/v1/pim/products`,
+        method: 'POST',
+        headers: { ...acct.headers, 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ title: `Bench create ${process.pid}-${n++}`, description: 'created by bench', category: 'bench' }) }),
+          },
+        ],
+      },
+    });
+    results.push({ ...r, goal: '≥ 0.25' });
+    report(results.slice());
+
+    // 2. bulk update of 100k products vs one SQL UPDATE
+    const bulkAcct = await registerBenchAccount(procs.base);
+    await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [bulkAcct.tenantId]);
+    await seed(db, bulkAcct.tenantId, 100_000, 'Bulk');
+    await procs.stop();
+    procs = await startProcesses({ databaseUrl, worker: true });
+    const sqlTimes = [];
+    const bulkTimes = [];
+    for (let round = 0; round < 2; round++) {
+      let t = Date.now();
+      await db.query(`UPDATE products SET status = 'DRAFT', updated_at = now() WHERE tenant_id = $1`, [bulkAcct.tenantId]);
+      sqlTimes.push((Date.now() - t) / 1000);
+      t = Date.now();
+      const res = await fetch(`${procs.base}/api/v1/pim/bulk-jobs`, {
+        method: 'POST',
+        headers: { ...bulkAcct.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ job_type: 'BULK_UPDATE', payload: { status: 'ACTIVE' } }),
+      });
+      const job = await res.json();
+      await waitJob(procs.base, bulkAcct.headers, `/api/v1/pim/bulk-jobs/${job.id}`);
+      bulkTimes.push((Date.now() - t) / 1000);
+      process.stderr.write(`  round ${round + 1}: SQL UPDATE ${sqlTimes[round]} s, bulk job ${bulkTimes[round]} s\n`);
+      // let the worker drain the 100k event dispatches before the next round
+      for (;;) {
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM events WHERE dispatched_at IS NULL`);
+        if (rows[0].n === 0) break;
+        await new Promise((res2) => setTimeout(res2, 1000));
+      }
+    }
+    results.push({
+      name: 'bulk update of 100k products (API + worker, with audit + events) vs one SQL UPDATE (seconds)',
+      candidate: median(bulkTimes),
+      baseline: median(sqlTimes),
+      ratio: Number((median(bulkTimes) / median(sqlTimes)).toFixed(2)),
+      goal: '≤ 3',
+    });
+    await procs.stop();
+
+    // 3. export memory: 100k then 1M products, each in a fresh worker under /usr/bin/time -v
+    procs = await startProcesses({ databaseUrl });
+    const env = procs.env;
+    const small = await exportPeakRss(env, procs.base, bulkAcct.headers);
+    process.stderr.write(`  export of 100k: ${small.rows} rows in ${small.seconds} s, peak RSS ${small.mb.toFixed(1)} MB\n`);
+    await seed(db, bulkAcct.tenantId, 900_000, 'Bulk', 100_000);
+    const big = await exportPeakRss(env, procs.base, bulkAcct.headers);
+    process.stderr.write(`  export of 1M: ${big.rows} rows in ${big.seconds} s, peak RSS ${big.mb.toFixed(1)} MB\n`);
+    results.push({
+      name: `worker peak RSS exporting 1M products vs 100k (MB; ${big.seconds.toFixed(0)} s vs ${small.seconds.toFixed(0)} s)`,
+      candidate: Number(big.mb.toFixed(1)),
+      baseline: Number(small.mb.toFixed(1)),
+      ratio: Number((big.mb / small.mb).toFixed(2)),
+      goal: '≤ 1.3',
+    });
+    report(results);
+  } finally {
+    await procs.stop();
+    await db.end();
+    await dropDatabase(dbName);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
