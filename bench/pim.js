@@ -67,6 +67,7 @@ async function exportPeakRss(env, base, headers) {
 }
 
 async function main() {
+  const phases = new Set((process.argv[2] || 'http,bulk,export').split(','));
   const dbName = 'synq_bench_pim';
   const databaseUrl = await freshDatabase(dbName);
   const db = new Client({ connectionString: databaseUrl });
@@ -76,6 +77,7 @@ async function main() {
   try {
     // 1. HTTP
     const acct = await registerBenchAccount(procs.base);
+    if (phases.has('http')) {
     await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [acct.tenantId]);
     await seed(db, acct.tenantId, 1000, 'Item');
     const [{ id }] = (await db.query(`SELECT id FROM products WHERE tenant_id = $1 ORDER BY created_at LIMIT 1 OFFSET 500`, [acct.tenantId])).rows;
@@ -101,8 +103,10 @@ async function main() {
     });
     results.push({ ...r, goal: '≥ 0.25' });
     report(results.slice());
+    }
 
     // 2. bulk update of 100k products vs one SQL UPDATE
+    if (!phases.has('bulk') && !phases.has('export')) return;
     const bulkAcct = await registerBenchAccount(procs.base);
     await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [bulkAcct.tenantId]);
     await seed(db, bulkAcct.tenantId, 100_000, 'Bulk');
@@ -110,7 +114,7 @@ async function main() {
     procs = await startProcesses({ databaseUrl, worker: true });
     const sqlTimes = [];
     const bulkTimes = [];
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; phases.has('bulk') && round < 2; round++) {
       let t = Date.now();
       await db.query(`UPDATE products SET status = 'DRAFT', updated_at = now() WHERE tenant_id = $1`, [bulkAcct.tenantId]);
       sqlTimes.push((Date.now() - t) / 1000);
@@ -131,7 +135,7 @@ async function main() {
         await new Promise((res2) => setTimeout(res2, 1000));
       }
     }
-    results.push({
+    if (phases.has('bulk')) results.push({
       name: 'bulk update of 100k products (API + worker, with audit + events) vs one SQL UPDATE (seconds)',
       candidate: median(bulkTimes),
       baseline: median(sqlTimes),
@@ -141,6 +145,7 @@ async function main() {
     await procs.stop();
 
     // 3. export memory: 100k then 1M products, each in a fresh worker under /usr/bin/time -v
+    if (!phases.has('export')) return report(results);
     procs = await startProcesses({ databaseUrl });
     const env = procs.env;
     const small = await exportPeakRss(env, procs.base, bulkAcct.headers);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AuditEvent } from '@synq/database';
+import { AuditEvent, prepared } from '@synq/database';
 import { decodeCursor, Page, TenantContext, toPage } from '@synq/common';
 import { diffObjects } from './diff';
 
@@ -36,18 +35,18 @@ export class AuditService {
 
   async recordMany(manager: EntityManager, ctx: TenantContext, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await manager.getRepository(AuditEvent).insert(
-      entries.map((e) => ({
-        tenantId: ctx.tenantId,
-        orgId: ctx.orgId ?? null,
-        actorType: ctx.actorType,
-        actorId: ctx.actorId,
-        action: e.action,
-        resourceType: e.resourceType,
-        resourceId: e.resourceId ?? null,
-        changes: diffObjects(e.before, e.after),
-        requestId: ctx.requestId ?? null,
-      })) as QueryDeepPartialEntity<AuditEvent>[],
+    const rows = entries.map((e) => ({
+      action: e.action,
+      resource_type: e.resourceType,
+      resource_id: e.resourceId ?? null,
+      changes: diffObjects(e.before, e.after),
+    }));
+    await prepared(
+      manager,
+      `INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
+       SELECT $1, $2, $3, $4, x.action, x.resource_type, x.resource_id, x.changes, $5
+         FROM jsonb_to_recordset($6::jsonb) AS x(action text, resource_type text, resource_id text, changes jsonb)`,
+      [ctx.tenantId, ctx.orgId ?? null, ctx.actorType, ctx.actorId, ctx.requestId ?? null, JSON.stringify(rows)],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { OutboxEntry } from '@synq/database';
+import { OutboxEntry, prepared } from '@synq/database';
 import { JobItem } from '@synq/queue';
 import { prefixedId } from './ids';
 
@@ -54,7 +54,8 @@ export class OutboxService {
     const createdAt = new Date();
     const rows = events.map((e) => ({ id: prefixedId('evt'), type: e.type, data: e.data }));
     // one round trip: the events and one dispatch job for all of them
-    await manager.query(
+    await prepared(
+      manager,
       `WITH e AS (
          INSERT INTO events (id, tenant_id, type, data, created_at)
          SELECT x.id, $1, x.type, x.data, $3 FROM jsonb_to_recordset($2::jsonb) AS x(id text, type text, data jsonb)

@@ -4,7 +4,7 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { generateApiKey, hashApiKey } from '@synq/auth';
 import { AuditService } from '@synq/audit';
 import { ForbiddenError, NotFoundError, Role, roleAtLeast, TenantContext } from '@synq/common';
-import { ApiKey } from '@synq/database';
+import { ApiKey, prepared } from '@synq/database';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 export interface ResolvedApiKey {
@@ -101,7 +101,8 @@ export class ApiKeysService {
 
   /** The hot path: one indexed lookup per request, so a revocation is seen at once by every replica. */
   async resolve(token: string): Promise<ResolvedApiKey | undefined> {
-    const rows: { id: string; tenant_id: string; org_id: string; role: Role; stale: boolean }[] = await this.db.query(
+    const rows = await prepared<{ id: string; tenant_id: string; org_id: string; role: Role; stale: boolean }>(
+      this.db,
       `SELECT id, tenant_id, org_id, role, (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale
          FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
       [hashApiKey(token)],

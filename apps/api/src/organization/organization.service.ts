@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { ConflictError, decodeCursor, ForbiddenError, NotFoundError, Role, TenantContext, toPage } from '@synq/common';
-import { Membership, Organization, User } from '@synq/database';
+import { Membership, Organization, prepared, User } from '@synq/database';
 import { AddMemberDto, UpdateMemberDto, UpdateOrganizationDto } from './dto/organization.dto';
 
 interface MemberRow {
@@ -35,8 +35,8 @@ export class OrganizationService {
 
   /** One indexed query: this route is the hot path of the HTTP benchmark. */
   async get(ctx: TenantContext) {
-    const rows: { id: string; tenant_id: string; name: string; logo_url: string | null; website: string | null; billing_email: string | null; plan: string; created_at: Date; updated_at: Date }[] =
-      await this.db.query(
+    const rows = await prepared<{ id: string; tenant_id: string; name: string; logo_url: string | null; website: string | null; billing_email: string | null; plan: string; created_at: Date; updated_at: Date }>(
+        this.db,
         `SELECT o.id, o.tenant_id, o.name, o.logo_url, o.website, o.billing_email, t.plan, o.created_at, o.updated_at
            FROM organizations o JOIN tenants t ON t.id = o.tenant_id
           WHERE o.id = $1 AND o.tenant_id = $2`,

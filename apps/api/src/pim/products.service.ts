@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { ErrorDetail, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
-import { isProductLimitError, isUniqueViolation, queryRows, Product, Variant } from '@synq/database';
+import { isProductLimitError, isUniqueViolation, prepared, queryRows, Product, Variant } from '@synq/database';
 import { OutboxService } from '@synq/events';
 import {
   AttributeDefinition,
@@ -47,15 +47,12 @@ export class ProductsService {
   async listJson(ctx: TenantContext, filter: ProductFilter, limit: number, cursor?: string): Promise<Page<string>> {
     const params = new Params();
     const where = productWhere(params, ctx.tenantId, filter) + keysetAfter(params, 'p', cursor);
-    const rows: ProductJsonRow[] = await this.db.query(
-      `${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    );
+    const rows = await prepared<ProductJsonRow>(this.db, `${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${params.add(limit + 1)}`, params.values);
     return rowsToPage(rows, limit, (r) => r.json);
   }
 
   async getJson(ctx: TenantContext, id: string, m: EntityManager = this.db.manager): Promise<string> {
-    const rows: ProductJsonRow[] = await m.query(`${PRODUCT_JSON_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [ctx.tenantId, id]);
+    const rows = await prepared<ProductJsonRow>(m, `${PRODUCT_JSON_SELECT} WHERE p.tenant_id = $1 AND p.id = $2`, [ctx.tenantId, id]);
     if (!rows[0]) throw new NotFoundError('Product', id);
     return rows[0].json;
   }
@@ -98,7 +95,8 @@ export class ProductsService {
     await this.outbox.emit(m, ctx.tenantId, 'product.created', { product_id: id, variant_ids: variantIds });
     const base = dto.handle ?? slugify(dto.title, 200);
     for (let attempt = 0, handle = base; ; attempt++, handle = `${base.slice(0, 240)}-${randomBytes(3).toString('hex')}`) {
-      const inserted: { id: string }[] = await m.query(
+      const inserted = await prepared<{ id: string }>(
+        m,
         `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, category_id, brand_id, template_id, attributes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
          ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING id`,
@@ -338,7 +336,7 @@ export class ProductsService {
 
   /** A category by slug; a slug that does not exist yet becomes a root category (as the spec's example expects). */
   async resolveCategory(m: EntityManager, ctx: TenantContext, slug: string): Promise<string> {
-    const found: { id: string }[] = await m.query(`SELECT id FROM categories WHERE tenant_id = $1 AND slug = $2`, [ctx.tenantId, slug]);
+    const found = await prepared<{ id: string }>(m, `SELECT id FROM categories WHERE tenant_id = $1 AND slug = $2`, [ctx.tenantId, slug]);
     if (found[0]) return found[0].id;
     const name = slug.replace(/-/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
     const inserted: { id: string }[] = await m.query(
