@@ -39,18 +39,14 @@ export class Foundation1795441583214 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "api_keys" ADD CONSTRAINT "fk_api_keys_org" FOREIGN KEY ("org_id") REFERENCES "organizations"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "tenant_settings" ADD CONSTRAINT "fk_tenant_settings_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
 
-    // Hand-written: plan catalogue, append-only audit log, outbox wake-up notifications.
+    // Hand-written: plan catalogue, append-only audit log.
     await queryRunner.query(`INSERT INTO "plans" ("code", "name", "product_limit") VALUES ('starter', 'Starter', 1000), ('growth', 'Growth', 25000), ('pro', 'Pro', NULL)`);
     await queryRunner.query(`CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege'; END $$`);
     await queryRunner.query(`CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON "audit_events" FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`);
     await queryRunner.query(`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON "audit_events" FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()`);
-    await queryRunner.query(`CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('synq_outbox', ''); RETURN NULL; END $$`);
-    await queryRunner.query(`CREATE TRIGGER outbox_notify AFTER INSERT ON "outbox" FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TRIGGER IF EXISTS outbox_notify ON "outbox"`);
-    await queryRunner.query(`DROP FUNCTION IF EXISTS outbox_notify()`);
     await queryRunner.query(`DROP TRIGGER IF EXISTS audit_events_no_update ON "audit_events"`);
     await queryRunner.query(`DROP TRIGGER IF EXISTS audit_events_no_truncate ON "audit_events"`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS audit_events_append_only()`);

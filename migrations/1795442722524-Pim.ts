@@ -41,7 +41,6 @@ export class Pim1795442722524 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "idx_catalog_exports_tenant_created" ON "catalog_exports"  ("tenant_id", "created_at", "id") `);
     await queryRunner.query(`CREATE TABLE "bulk_jobs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "tenant_id" uuid NOT NULL, "org_id" uuid, "requested_by" character varying(100), "job_type" character varying(20) NOT NULL, "payload" jsonb NOT NULL, "status" character varying(12) NOT NULL DEFAULT 'queued', "total" integer, "processed" integer NOT NULL DEFAULT '0', "succeeded" integer NOT NULL DEFAULT '0', "failed" integer NOT NULL DEFAULT '0', "errors" jsonb NOT NULL DEFAULT '[]', "last_product_id" uuid, "error" text, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "started_at" TIMESTAMP WITH TIME ZONE, "completed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_ce068dac8365125a4ce2f94c23e" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE INDEX "idx_bulk_jobs_tenant_type_created" ON "bulk_jobs"  ("tenant_id", "job_type", "created_at", "id") `);
-    await queryRunner.query(`ALTER TABLE "tenants" ADD "product_count" integer NOT NULL DEFAULT '0'`);
     await queryRunner.query(`ALTER TABLE "categories" ADD CONSTRAINT "fk_categories_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "categories" ADD CONSTRAINT "fk_categories_parent" FOREIGN KEY ("parent_id") REFERENCES "categories"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "brands" ADD CONSTRAINT "fk_brands_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
@@ -80,35 +79,33 @@ export class Pim1795442722524 implements MigrationInterface {
         END LOOP;
         RETURN (10 - s % 10) % 10 = substr(code, n, 1)::int;
       END $$`);
-    await queryRunner.query(`CREATE FUNCTION products_count_ins() RETURNS trigger LANGUAGE plpgsql AS $$
+    // Plan limit: counted only for plans that have one; far from the limit nothing is locked, near it
+    // (within 100) inserts of one tenant serialise on an advisory lock and recount, so concurrent
+    // creates can never overshoot. No per-tenant counter row: a hot row locked until commit would
+    // serialise every create of a tenant.
+    await queryRunner.query(`CREATE FUNCTION products_limit_check() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE r record; lim int; cnt int;
       BEGIN
-        FOR r IN SELECT tenant_id, count(*) AS n FROM new_rows GROUP BY tenant_id LOOP
-          UPDATE tenants t SET product_count = t.product_count + r.n WHERE t.id = r.tenant_id RETURNING t.product_count INTO cnt;
+        FOR r IN SELECT DISTINCT tenant_id FROM new_rows LOOP
           SELECT p.product_limit INTO lim FROM tenants t JOIN plans p ON p.code = t.plan WHERE t.id = r.tenant_id;
-          IF lim IS NOT NULL AND cnt > lim THEN
+          CONTINUE WHEN lim IS NULL;
+          SELECT count(*) INTO cnt FROM products WHERE tenant_id = r.tenant_id;
+          IF cnt > lim - 100 THEN
+            PERFORM pg_advisory_xact_lock(hashtext('synq:products:' || r.tenant_id::text));
+            SELECT count(*) INTO cnt FROM products WHERE tenant_id = r.tenant_id;
+          END IF;
+          IF cnt > lim THEN
             RAISE EXCEPTION 'product limit of % reached', lim USING ERRCODE = 'SQ403', HINT = 'PIM_PRODUCT_LIMIT';
           END IF;
         END LOOP;
         RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE FUNCTION products_count_del() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE r record;
-      BEGIN
-        FOR r IN SELECT tenant_id, count(*) AS n FROM old_rows GROUP BY tenant_id LOOP
-          UPDATE tenants t SET product_count = greatest(0, t.product_count - r.n) WHERE t.id = r.tenant_id;
-        END LOOP;
-        RETURN NULL;
-      END $$`);
-    await queryRunner.query(`CREATE TRIGGER products_count_ins AFTER INSERT ON "products" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION products_count_ins()`);
-    await queryRunner.query(`CREATE TRIGGER products_count_del AFTER DELETE ON "products" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION products_count_del()`);
+    await queryRunner.query(`CREATE TRIGGER products_limit_check AFTER INSERT ON "products" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION products_limit_check()`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TRIGGER IF EXISTS products_count_del ON "products"`);
-    await queryRunner.query(`DROP TRIGGER IF EXISTS products_count_ins ON "products"`);
-    await queryRunner.query(`DROP FUNCTION IF EXISTS products_count_del()`);
-    await queryRunner.query(`DROP FUNCTION IF EXISTS products_count_ins()`);
+    await queryRunner.query(`DROP TRIGGER IF EXISTS products_limit_check ON "products"`);
+    await queryRunner.query(`DROP FUNCTION IF EXISTS products_limit_check()`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS gtin_valid(text)`);
     await queryRunner.query(`DROP INDEX IF EXISTS "idx_variants_sku_trgm"`);
     await queryRunner.query(`DROP INDEX IF EXISTS "idx_products_title_trgm"`);
@@ -133,7 +130,6 @@ export class Pim1795442722524 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "brands" DROP CONSTRAINT "fk_brands_tenant"`);
     await queryRunner.query(`ALTER TABLE "categories" DROP CONSTRAINT "fk_categories_parent"`);
     await queryRunner.query(`ALTER TABLE "categories" DROP CONSTRAINT "fk_categories_tenant"`);
-    await queryRunner.query(`ALTER TABLE "tenants" DROP COLUMN "product_count"`);
     await queryRunner.query(`DROP INDEX "public"."idx_bulk_jobs_tenant_type_created"`);
     await queryRunner.query(`DROP TABLE "bulk_jobs"`);
     await queryRunner.query(`DROP INDEX "public"."idx_catalog_exports_tenant_created"`);

@@ -85,7 +85,7 @@ export function testConfig(dbUrl: string, prefix: string, env: Record<string, st
     REDIS_PREFIX: prefix,
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
-    OUTBOX_POLL_MS: '200',
+    OUTBOX_POLL_MS: '50',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
     DB_POOL_SIZE: '10',
     STORAGE_DIR: mkdtempSync(join(tmpdir(), 'synq-storage-')),

@@ -122,7 +122,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     allowPrivateNetworkTargets: bool(env, 'ALLOW_PRIVATE_NETWORK_TARGETS', false),
     storageDir: str(env, 'STORAGE_DIR', './storage'),
-    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 1000, 10, 60_000),
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 100, 10, 60_000),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 10, 1, 500),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),

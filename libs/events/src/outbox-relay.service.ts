@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
@@ -17,12 +16,13 @@ interface PendingRow {
 
 /**
  * Moves committed outbox rows into BullMQ (job id = row id, so a replay after a crash is a no-op)
- * and marks them relayed. Woken by NOTIFY on insert and by a poll, so it catches up after a Redis
- * or PostgreSQL outage. Several workers can run it at once: rows are claimed with SKIP LOCKED.
+ * and marks them relayed. It polls (OUTBOX_POLL_MS, 100 ms by default; a poll is one index probe on
+ * the pending rows) and drains in batches while rows keep coming, so it catches up after a Redis or
+ * PostgreSQL outage. No NOTIFY: PostgreSQL serialises the commits of notifying transactions, which
+ * capped product creation. Several workers can run it at once: rows are claimed with SKIP LOCKED.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private listener?: Client;
   private timer?: NodeJS.Timeout;
   private running = false;
   private again = false;
@@ -39,25 +39,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => this.kick(), this.config.outboxPollMs);
-    void this.listen();
     this.kick();
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'synq-outbox-listener' });
-    client.on('error', () => undefined);
-    client.on('notification', () => this.kick());
-    client.on('end', () => {
-      if (!this.stopped) setTimeout(() => void this.listen(), 1000);
-    });
-    try {
-      await client.connect();
-      await client.query('LISTEN synq_outbox');
-      this.listener = client;
-    } catch {
-      await client.end().catch(() => undefined);
-    }
   }
 
   /** Starts a relay pass, or asks the running one to go again when it finishes. */
@@ -124,6 +106,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.current.catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
   }
 }

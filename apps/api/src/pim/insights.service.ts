@@ -151,7 +151,6 @@ export class InsightsService {
          (SELECT count(*) FROM product_templates WHERE tenant_id = $1)::int AS templates,
          (SELECT count(*) FROM media WHERE tenant_id = $1)::int AS media,
          (SELECT count(*) FROM (${this.union(VALIDATION_CHECKS)}) i)::int AS validation_issues,
-         (SELECT t.product_count FROM tenants t WHERE t.id = $1) AS product_count,
          (SELECT pl.product_limit FROM tenants t JOIN plans pl ON pl.code = t.plan WHERE t.id = $1) AS product_limit`,
       [ctx.tenantId],
     );

@@ -12,10 +12,6 @@ export class Tenant {
   @Column({ type: 'varchar', length: 20, default: 'starter' })
   plan: PlanCode;
 
-  /** maintained by a trigger on products; the plan's product limit is enforced there */
-  @Column({ name: 'product_count', type: 'integer', default: 0 })
-  productCount: number;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
