@@ -1,5 +1,6 @@
 export * from './ids';
 export * from './outbox.service';
+export * from './change-recorder.service';
 export * from './event-subscriber';
 export * from './outbox-relay.service';
 export * from './event-dispatcher.service';

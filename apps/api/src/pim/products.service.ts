@@ -5,12 +5,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { ErrorDetail, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
 import { isProductLimitError, isUniqueViolation, prepared, queryRows, Product, Variant } from '@synq/database';
-import { OutboxService } from '@synq/events';
+import { ChangeRecorder, OutboxService } from '@synq/events';
 import {
   AttributeDefinition,
   AttributeValue,
   checkAttributeValues,
   mergeAttributeValues,
+  PRODUCT_JSON,
   PRODUCT_JSON_SELECT,
   ProductFilter,
   ProductJsonRow,
@@ -39,6 +40,7 @@ export class ProductsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly changes: ChangeRecorder,
   ) {}
 
   // ---------------------------------------------------------------- reads
@@ -64,14 +66,15 @@ export class ProductsService {
   // ---------------------------------------------------------------- products
 
   async create(ctx: TenantContext, dto: CreateProductDto): Promise<ProductView> {
-    const id = await this.inTx(async (m) => this.createIn(m, ctx, dto));
-    return this.get(ctx, id);
+    let created: ProductJsonRow | undefined;
+    const id = await this.inTx(async (m) => this.createIn(m, ctx, dto, (row) => (created = row)));
+    // without variants, the row the insert returned is the whole answer; with them, read it back
+    return created && !dto.variants?.length ? (JSON.parse(created.json) as ProductView) : this.get(ctx, id);
   }
 
   /** Creates inside the caller's transaction (used by create and by batch upsert). */
-  async createIn(m: EntityManager, ctx: TenantContext, dto: CreateProductDto): Promise<string> {
+  async createIn(m: EntityManager, ctx: TenantContext, dto: CreateProductDto, onInserted?: (row: ProductJsonRow) => void): Promise<string> {
     const errors: ErrorDetail[] = [];
-    const categoryId = dto.category ? await this.resolveCategory(m, ctx, dto.category) : null;
     if (dto.brand_id) await this.assertOwned(m, ctx, 'brands', dto.brand_id, 'Brand');
     if (dto.template_id) await this.assertOwned(m, ctx, 'product_templates', dto.template_id, 'Template');
     const attrs = this.stripNulls(dto.attributes ?? {});
@@ -86,23 +89,38 @@ export class ProductsService {
     // that insert is kept at the end of the transaction.
     const id = randomUUID();
     const variantIds = (dto.variants ?? []).map(() => randomUUID());
-    await this.audit.record(m, ctx, {
-      action: 'product.created',
-      resourceType: 'product',
-      resourceId: id,
-      after: { title: dto.title, status: dto.status ?? 'ACTIVE', category: dto.category ?? null, variants: variantIds.length },
-    });
-    await this.outbox.emit(m, ctx.tenantId, 'product.created', { product_id: id, variant_ids: variantIds });
+    await this.changes.record(
+      m,
+      ctx,
+      [
+        {
+          action: 'product.created',
+          resourceType: 'product',
+          resourceId: id,
+          after: { title: dto.title, status: dto.status ?? 'ACTIVE', category: dto.category ?? null, variants: variantIds.length },
+        },
+      ],
+      [{ type: 'product.created', data: { product_id: id, variant_ids: variantIds } }],
+    );
     const base = dto.handle ?? slugify(dto.title, 200);
     for (let attempt = 0, handle = base; ; attempt++, handle = `${base.slice(0, 240)}-${randomBytes(3).toString('hex')}`) {
-      const inserted = await prepared<{ id: string }>(
+      const inserted = await prepared<ProductJsonRow>(
         m,
-        `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, category_id, brand_id, template_id, attributes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
-         ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING id`,
-        [id, ctx.tenantId, ctx.orgId, dto.title, handle, dto.description ?? null, dto.status ?? 'ACTIVE', categoryId, dto.brand_id ?? null, dto.template_id ?? null, JSON.stringify(attrs)],
+        `WITH p AS (
+           INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, category_id, brand_id, template_id, attributes)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM categories WHERE tenant_id = $2 AND slug = $8), $9, $10, $11::jsonb)
+           ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING *)
+         SELECT p.id, p.created_at AS created_at_ts, ${PRODUCT_JSON}::text AS json FROM p LEFT JOIN categories c ON c.id = p.category_id`,
+        [id, ctx.tenantId, ctx.orgId, dto.title, handle, dto.description ?? null, dto.status ?? 'ACTIVE', dto.category ?? null, dto.brand_id ?? null, dto.template_id ?? null, JSON.stringify(attrs)],
       );
-      if (inserted.length) break;
+      if (inserted.length) {
+        const row = inserted[0];
+        if (dto.category && !(JSON.parse(row.json) as ProductView).category_id) {
+          // first use of this category slug: create it (as the spec's example expects) and link it
+          await m.query(`UPDATE products SET category_id = $3 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, id, await this.resolveCategory(m, ctx, dto.category)]);
+        } else onInserted?.(row);
+        break;
+      }
       if (dto.handle !== undefined) {
         throw new ValidationFailedError(`handle ${dto.handle} is already used by another product`, [{ field: 'handle', message: 'handle is taken' }]);
       }
