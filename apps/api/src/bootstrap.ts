@@ -25,6 +25,9 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // no automatic ETag: Express would hash every response body; routes that support conditional
+  // requests (public feeds) set their own
+  app.set('etag', false);
 
   const metrics = app.get(MetricsService);
   const redis = app.get(RedisService);

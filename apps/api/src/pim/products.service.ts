@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
-import { ErrorDetail, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
+import { ErrorDetail, isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
 import { isProductLimitError, isUniqueViolation, prepared, queryRows, Product, Variant } from '@synq/database';
 import { ChangeRecorder, OutboxService } from '@synq/events';
 import {
@@ -67,7 +67,11 @@ export class ProductsService {
 
   async create(ctx: TenantContext, dto: CreateProductDto): Promise<ProductView> {
     let created: ProductJsonRow | undefined;
-    const id = await this.inTx(async (m) => this.createIn(m, ctx, dto, (row) => (created = row)));
+    const capture = (row: ProductJsonRow) => (created = row);
+    // without variants the create is a single statement: no transaction to open and commit
+    const id = dto.variants?.length
+      ? await this.inTx((m) => this.createIn(m, ctx, dto, capture))
+      : await this.translateLimit(() => this.createIn(this.db.manager, ctx, dto, capture));
     // without variants, the row the insert returned is the whole answer; with them, read it back
     return created && !dto.variants?.length ? (JSON.parse(created.json) as ProductView) : this.get(ctx, id);
   }
@@ -84,15 +88,11 @@ export class ProductsService {
     for (const v of variantAttrs) errors.push(...checkAttributeValues(v.attrs, defs, `variants.${v.i}.attributes`));
     if (errors.length) throw new ValidationFailedError(errors.map((e) => e.message).join('; '), errors);
 
-    // Ids are made here so the audit and event rows can go first and the product row last: the
-    // plan-limit trigger locks the tenant's counter row from the product insert until commit, so
-    // that insert is kept at the end of the transaction.
+    // Ids are made here so the events can name the product and its variants before they exist.
     const id = randomUUID();
     const variantIds = (dto.variants ?? []).map(() => randomUUID());
-    await this.changes.record(
-      m,
-      ctx,
-      [
+    const changes = {
+      audit: [
         {
           action: 'product.created',
           resourceType: 'product',
@@ -100,24 +100,60 @@ export class ProductsService {
           after: { title: dto.title, status: dto.status ?? 'ACTIVE', category: dto.category ?? null, variants: variantIds.length },
         },
       ],
-      [{ type: 'product.created', data: { product_id: id, variant_ids: variantIds } }],
-    );
+      events: [{ type: 'product.created', data: { product_id: id, variant_ids: variantIds } }],
+    };
     const base = dto.handle ?? slugify(dto.title, 200);
     for (let attempt = 0, handle = base; ; attempt++, handle = `${base.slice(0, 240)}-${randomBytes(3).toString('hex')}`) {
-      const inserted = await prepared<ProductJsonRow>(
+      // One statement: the category on its first use, the product, their audit entries, the event
+      // and its dispatch job. Atomic without an explicit transaction.
+      const params = new Params();
+      const v = [id, ctx.tenantId, ctx.orgId, dto.title, handle, dto.description ?? null, dto.status ?? 'ACTIVE', dto.brand_id ?? null, dto.template_id ?? null, JSON.stringify(attrs)].map(
+        (x) => params.add(x),
+      );
+      const slug = params.add(dto.category ?? null);
+      const newCategoryId = randomUUID();
+      const catName = dto.category ? dto.category.replace(/-/g, ' ').replace(/\b\w/g, (ch) => ch.toUpperCase()) : null;
+      const cat = params.add(newCategoryId);
+      const catChanges = this.changes.ctes(
+        params,
+        ctx,
+        { audit: [{ action: 'category.created', resourceType: 'category', resourceId: newCategoryId, after: { name: catName, slug: dto.category ?? null, parentId: null } }], events: [] },
+        'newcat',
+        'cat',
+      );
+      const productChanges = this.changes.ctes(params, ctx, changes, 'p');
+      const inserted = await prepared<ProductJsonRow & { category_id: string | null }>(
         m,
-        `WITH p AS (
+        `WITH newcat AS (
+           INSERT INTO categories (id, tenant_id, name, slug, path, depth)
+           SELECT ${cat}::uuid, ${v[1]}, ${params.add(catName)}, ${slug}::text, ${cat}::text, 0
+            WHERE ${slug}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM categories WHERE tenant_id = ${v[1]} AND slug = ${slug}::text)
+           ON CONFLICT (tenant_id, slug) DO NOTHING RETURNING id),
+         p AS (
            INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, category_id, brand_id, template_id, attributes)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM categories WHERE tenant_id = $2 AND slug = $8), $9, $10, $11::jsonb)
-           ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING *)
-         SELECT p.id, p.created_at AS created_at_ts, ${PRODUCT_JSON}::text AS json FROM p LEFT JOIN categories c ON c.id = p.category_id`,
-        [id, ctx.tenantId, ctx.orgId, dto.title, handle, dto.description ?? null, dto.status ?? 'ACTIVE', dto.category ?? null, dto.brand_id ?? null, dto.template_id ?? null, JSON.stringify(attrs)],
+           VALUES (${v[0]}, ${v[1]}, ${v[2]}, ${v[3]}, ${v[4]}, ${v[5]}, ${v[6]},
+                   COALESCE((SELECT id FROM newcat), (SELECT id FROM categories WHERE tenant_id = ${v[1]} AND slug = ${slug}::text)),
+                   ${v[7]}::uuid, ${v[8]}::uuid, ${v[9]}::jsonb)
+           ON CONFLICT (tenant_id, handle) DO NOTHING RETURNING *),
+         ${catChanges.ctes},
+         ${productChanges.ctes}
+         SELECT p.id, p.created_at AS created_at_ts, p.category_id,
+                json_build_object('id', p.id, 'title', p.title, 'description', p.description, 'handle', p.handle, 'status', p.status,
+                  'category', ${slug}::text, 'category_id', p.category_id, 'brand_id', p.brand_id, 'template_id', p.template_id,
+                  'attributes', p.attributes, 'variants', '[]'::json, 'media', '[]'::json,
+                  'created_at', ${isoSql('p.created_at')}, 'updated_at', ${isoSql('p.updated_at')})::text AS json
+           FROM p`,
+        params.values,
       );
       if (inserted.length) {
         const row = inserted[0];
-        if (dto.category && !(JSON.parse(row.json) as ProductView).category_id) {
-          // first use of this category slug: create it (as the spec's example expects) and link it
-          await m.query(`UPDATE products SET category_id = $3 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, id, await this.resolveCategory(m, ctx, dto.category)]);
+        if (dto.category && !row.category_id) {
+          // lost a race with a concurrent first use of the same new slug: link the winner's category
+          await m.query(`UPDATE products SET category_id = (SELECT id FROM categories WHERE tenant_id = $1 AND slug = $3) WHERE tenant_id = $1 AND id = $2`, [
+            ctx.tenantId,
+            id,
+            dto.category,
+          ]);
         } else onInserted?.(row);
         break;
       }
@@ -289,8 +325,12 @@ export class ProductsService {
 
   /** Runs a write transaction, translating the plan-limit trigger into its API error. */
   async inTx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.translateLimit(() => this.db.transaction(fn));
+  }
+
+  private async translateLimit<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction(fn);
+      return await fn();
     } catch (err) {
       if (isProductLimitError(err)) throw new ProductLimitError();
       throw err;
