@@ -127,8 +127,8 @@ const median = (xs) => {
 async function compare({ name, baseline, candidate, rounds = 3, duration = 5 }) {
   const a = [];
   const b = [];
-  await cannon({ ...baseline, duration: 2 }); // warm-up
-  await cannon({ ...candidate, duration: 2 });
+  await cannon({ ...baseline, duration: 3 }); // warm-up
+  await cannon({ ...candidate, duration: 3 });
   for (let i = 0; i < rounds; i++) {
     for (const [opts, out, label] of [
       [baseline, a, 'baseline'],

@@ -80,6 +80,7 @@ async function main() {
     if (phases.has('http')) {
     await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [acct.tenantId]);
     await seed(db, acct.tenantId, 1000, 'Item');
+    await db.query('VACUUM ANALYZE');
     const [{ id }] = (await db.query(`SELECT id FROM products WHERE tenant_id = $1 ORDER BY created_at LIMIT 1 OFFSET 500`, [acct.tenantId])).rows;
     const health = { url: `${procs.base}/health/live` };
     let r = await compare({ name: 'GET /api/v1/pim/products/{id} vs /health/live', baseline: health, candidate: { url: `${procs.base}/api/v1/pim/products/${id}`, headers: acct.headers } });
