@@ -68,7 +68,7 @@ export class BulkJobRunner {
         let where = this.where(p, tenantId, payload);
         if (state.last_product_id) where += ` AND p.id > ${p.add(state.last_product_id)}::uuid`;
         const ids: string[] = (
-          await m.query(`SELECT p.id FROM products p WHERE ${where} ORDER BY p.id LIMIT ${BULK_BATCH} FOR UPDATE OF p`, p.values)
+          await m.query(`SELECT p.id FROM products p WHERE ${where} ORDER BY p.id LIMIT ${BULK_BATCH}`, p.values)
         ).map((r: { id: string }) => r.id);
         if (!ids.length) {
           await m.query(`UPDATE bulk_jobs SET status = 'completed', completed_at = now() WHERE id = $1`, [jobId]);
@@ -131,6 +131,14 @@ export class BulkJobRunner {
       );
     }
     const skipParam = p.add([...skipped]);
+    // Without a price change, products the payload would not change are left alone: no write, no
+    // audit entry, no event.
+    const newValues: string[] = [];
+    if (payload.status) newValues.push(`o.status IS DISTINCT FROM ${p.add(payload.status)}`);
+    if (categoryId !== undefined) newValues.push(`o.category_id IS DISTINCT FROM ${p.add(categoryId)}::uuid`);
+    if (payload.brand_id !== undefined) newValues.push(`o.brand_id IS DISTINCT FROM ${p.add(payload.brand_id)}::uuid`);
+    if (payload.attributes) newValues.push(`o.attributes IS DISTINCT FROM jsonb_strip_nulls(o.attributes || ${p.add(JSON.stringify(payload.attributes))}::jsonb)`);
+    const changedOnly = payload.price_change || !newValues.length ? '' : ` AND (${newValues.join(' OR ')})`;
     const changes = ['status', 'category_id', 'brand_id', 'attributes']
       .map((c) => `CASE WHEN o.${c} IS DISTINCT FROM n.${c} THEN jsonb_build_object('${c}', jsonb_build_object('from', to_jsonb(o.${c}), 'to', to_jsonb(n.${c}))) ELSE '{}'::jsonb END`)
       .join(' || ');
@@ -139,9 +147,9 @@ export class BulkJobRunner {
     const evtParam = p.add(evtIds);
     const jobParam = p.add(job.id);
     // one statement: update, audit and events for the whole batch
-    const rows: { n: number }[] = await m.query(
+    await m.query(
       `WITH o AS (SELECT id, status, category_id, brand_id, attributes FROM products WHERE id = ANY(${idsParam}::uuid[]) AND tenant_id = $2),
-            n AS (UPDATE products p SET ${sets.join(', ')} FROM o WHERE p.id = o.id AND NOT (p.id = ANY(${skipParam}::uuid[]))
+            n AS (UPDATE products p SET ${sets.join(', ')} FROM o WHERE p.id = o.id AND NOT (p.id = ANY(${skipParam}::uuid[]))${changedOnly}
                   RETURNING p.id, p.status, p.category_id, p.brand_id, p.attributes),
             a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
                   SELECT $2, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
@@ -156,7 +164,7 @@ export class BulkJobRunner {
        SELECT count(*)::int AS n FROM n`,
       p.values,
     );
-    return { ok: rows[0].n, errors };
+    return { ok: ids.length - skipped.size, errors };
   }
 
   private async deleteBatch(m: EntityManager, job: BulkJob, ids: string[]): Promise<{ ok: number; errors: BulkItemError[] }> {
