@@ -193,6 +193,36 @@ describe('PIM catalog: categories, brands, attributes, templates, media, stats, 
     });
   });
 
+  it('answers 404 for another tenant’s catalog ids on every route', async () => {
+    const cat = await post(a, '/api/v1/pim/categories', { name: 'Mine', slug: 'mine-only' });
+    const brand = await post(a, '/api/v1/pim/brands', { name: 'Mine' });
+    const attr = await post(a, '/api/v1/pim/attributes', { name: 'Mine', slug: 'mine-only' });
+    const group = await post(a, '/api/v1/pim/attribute-groups', { name: 'Mine only' });
+    const tpl = await post(a, '/api/v1/pim/templates', { name: 'Mine only' });
+    const p = await post(a, '/api/v1/pim/products', { title: 'Mine' });
+    const media = await post(a, '/api/v1/pim/media', { product_id: p.body.id, url: 'https://cdn.example.com/m.jpg' });
+    const routes: [string, string][] = [
+      ['categories', cat.body.id],
+      ['brands', brand.body.id],
+      ['attributes', attr.body.id],
+      ['attribute-groups', group.body.id],
+      ['templates', tpl.body.id],
+      ['media', media.body.id],
+    ];
+    for (const [path, id] of routes) {
+      const results: [string, number][] = [
+        ['GET', (await stack.http.get(`/api/v1/pim/${path}/${id}`).set(b.headers)).status],
+        ['PUT', (await stack.http.put(`/api/v1/pim/${path}/${id}`).set(b.headers).send({})).status],
+        ['PATCH', (await stack.http.patch(`/api/v1/pim/${path}/${id}`).set(b.headers).send({})).status],
+        ['DELETE', (await stack.http.delete(`/api/v1/pim/${path}/${id}`).set(b.headers)).status],
+      ];
+      expect({ path, results }).toEqual({ path, results: results.map(([m]) => [m, 404]) });
+      expect((await stack.http.get(`/api/v1/pim/${path}/${id}`).set(a.headers)).status).toBe(200);
+    }
+    const exp = await post(a, '/api/v1/pim/export', {});
+    expect((await stack.http.get(`/api/v1/pim/exports/${exp.body.export_id}`).set(b.headers)).status).toBe(404);
+  });
+
   describe('stats, validation issues and audit', () => {
     it('counts the catalog and computes validation issues set-based', async () => {
       const c = await registerAccount(stack, 'Quality');
