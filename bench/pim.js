@@ -29,7 +29,7 @@ async function seed(db, tenantId, n, prefix, offset = 0) {
   }
 }
 
-async function waitJob(base, headers, url, timeoutMs = 600_000) {
+async function waitJob(base, headers, url, timeoutMs = 2_400_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await fetch(`${base}${url}`, { headers });
