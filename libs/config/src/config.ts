@@ -133,3 +133,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64');
 }
+
+/** Loads the configuration or stops the process with a message naming the bad value (exit 78). */
+export function loadConfigOrExit(processName: string, env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${processName}: invalid configuration: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
