@@ -4,3 +4,5 @@ export * from './event-subscriber';
 export * from './outbox-relay.service';
 export * from './event-dispatcher.service';
 export * from './events.module';
+export * from './event-types';
+export * from './webhook-signing';
