@@ -9,8 +9,13 @@ import { TenantSettings } from './tenant-settings.entity';
 import { AuditEvent } from './audit-event.entity';
 import { DomainEvent } from './domain-event.entity';
 import { OutboxEntry } from './outbox-entry.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookAttempt } from './webhook-attempt.entity';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
+export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
+export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 
@@ -27,4 +32,7 @@ export const ENTITIES = [
   AuditEvent,
   DomainEvent,
   OutboxEntry,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
