@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '@synq/events';
-import { JobProcessor } from '@synq/queue';
+import { JOB_NAMES, JobName, JobProcessor } from '@synq/queue';
 import { collectHandlers, MissingProcessorError } from '../../apps/worker/src/worker-host.service';
 import { registerAccount } from '../helpers/accounts';
 import { createTestDatabase, eventually, startStack, Stack } from '../helpers/stack';
@@ -123,7 +123,19 @@ describe('outbox relay and worker', () => {
     }
     const dup: INestApplicationContext = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A, B] }).compile();
     expect(() => collectHandlers(dup.get(DiscoveryService))).toThrow(/two processors/);
-    const ok = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A] }).compile();
-    expect(collectHandlers(ok.get(DiscoveryService)).size).toBe(1);
+    // every other catalogued job (feature issues add theirs) gets a stub processor here
+    const stub = (name: JobName) => {
+      @Injectable()
+      @JobProcessor(name)
+      class Stub {
+        async handle() {}
+      }
+      return Stub;
+    };
+    const others = JOB_NAMES.filter((n) => n !== 'event.dispatch').map(stub);
+    const partial = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A] }).compile();
+    if (others.length) expect(() => collectHandlers(partial.get(DiscoveryService))).toThrow(MissingProcessorError);
+    const ok = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [A, ...others] }).compile();
+    expect(collectHandlers(ok.get(DiscoveryService)).size).toBe(JOB_NAMES.length);
   });
 });

@@ -3,7 +3,9 @@ import { AppConfig } from '@synq/config';
 import { CoreModule } from '@synq/core';
 import { EventDispatcher, OutboxRelay } from '@synq/events';
 import { Logger } from '@synq/logger';
+import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper } from '@synq/webhooks';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
+import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -13,7 +15,18 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot(config, logger, 'synq-worker')],
-      providers: [OutboxRelay, EventDispatcher, WorkerHost, EventDispatchProcessor],
+      providers: [
+        OutboxRelay,
+        EventDispatcher,
+        WorkerHost,
+        EventDispatchProcessor,
+        // webhooks: fan-out of committed events, delivery attempts, and the sweeper safety net
+        WebhookSecrets,
+        WebhookFanout,
+        WebhookDeliveryService,
+        WebhookSweeper,
+        WebhookDeliverProcessor,
+      ],
     };
   }
 }

@@ -8,6 +8,8 @@ export type QueueName = 'events' | 'sync' | 'exports' | 'bulk' | 'imports' | 'we
 export interface JobPayloads {
   /** Hand a committed domain event to its subscribers (webhook fan-out, auto-sync, …). */
   'event.dispatch': { tenantId: string; eventId: string };
+  /** Wake-up for one webhook delivery: makes its attempt if the delivery row is due (see libs/webhooks). */
+  'webhook.deliver': { tenantId: string; deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -23,6 +25,9 @@ export interface JobDefinition {
 
 export const JOBS: { [N in JobName]: JobDefinition } = {
   'event.dispatch': { queue: 'events', attempts: 10 },
+  // HTTP failures are rescheduled by the delivery itself (WEBHOOK_RETRY_SCHEDULE); these attempts
+  // only cover infrastructure errors (PostgreSQL unreachable while recording, …).
+  'webhook.deliver': { queue: 'webhooks', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
