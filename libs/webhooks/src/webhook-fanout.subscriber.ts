@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { DomainEvent } from '@synq/database';
+import { DomainEvent, PreparedQueries } from '@synq/database';
 import { DomainEventSubscriber, EventSubscriber, isEventType, missingEventKeys } from '@synq/events';
 import { LOGGER, Logger } from '@synq/logger';
 import { QueueService } from '@synq/queue';
@@ -17,11 +17,15 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 @Injectable()
 @DomainEventSubscriber()
 export class WebhookFanout implements EventSubscriber {
+  private readonly sql: PreparedQueries;
+
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     private readonly queues: QueueService,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sql = new PreparedQueries(db);
+  }
 
   handles(type: string): boolean {
     return isEventType(type);
@@ -40,8 +44,10 @@ export class WebhookFanout implements EventSubscriber {
       target = id;
     }
     // The insert commits on its own before anything is enqueued; on a redelivered event the
-    // second SELECT finds the rows the first run inserted but may not have enqueued.
-    const rows: { id: string }[] = await this.db.query(
+    // second SELECT finds the rows the first run inserted but may not have enqueued. (Its status
+    // test avoids implying the partial index of due rows, so the lookup goes by event id.)
+    const rows = await this.sql.run<{ id: string }>(
+      'webhook_fanout_v2',
       `WITH ins AS (
          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, next_attempt_at)
          SELECT e.tenant_id, e.id, $2::text, $3::text, 'pending', now()
@@ -53,7 +59,8 @@ export class WebhookFanout implements EventSubscriber {
        )
        SELECT id FROM ins
        UNION
-       SELECT id FROM webhook_deliveries WHERE event_id = $2::text AND tenant_id = $1 AND status = 'pending' AND attempts = 0`,
+       SELECT id FROM webhook_deliveries
+        WHERE event_id = $2::text AND tenant_id = $1 AND attempts = 0 AND status NOT IN ('retrying', 'succeeded', 'failed')`,
       [event.tenantId, event.id, event.type, target],
     );
     if (rows.length === 0) return;
