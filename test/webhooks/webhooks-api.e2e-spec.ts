@@ -5,8 +5,6 @@ import { apiKeyFor, registerAccount, TestAccount } from '../helpers/accounts';
 import { emitEvent } from '../helpers/events';
 import { eventually, startStack, Stack } from '../helpers/stack';
 
-jest.setTimeout(60_000);
-
 describe('webhook endpoints API', () => {
   let stack: Stack;
   let owner: TestAccount;

@@ -5,8 +5,6 @@ import { registerAccount, TestAccount } from '../helpers/accounts';
 import { emitEvent } from '../helpers/events';
 import { eventually, startStack, Stack } from '../helpers/stack';
 
-jest.setTimeout(60_000);
-
 const ENV = {
   ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
   WEBHOOK_ALLOW_HTTP: 'true',
