@@ -327,6 +327,24 @@ describe('webhook delivery by the worker', () => {
     expect(receiver.at('/orphan')).toHaveLength(1);
   });
 
+  it('a delivery already queued when its endpoint is paused is not sent', async () => {
+    const ep = await subscribe('/paused-late', ['order.created']);
+    await stack.http.patch(`/api/v1/webhooks/${ep.id}`).set(acct.headers).send({ enabled: false });
+    // queued before the pause: the row exists and is due; the sweeper wakes it up
+    const { rows } = await stack.db.pool.query(
+      `INSERT INTO events (id, tenant_id, type, data) VALUES ('evt_paused00000000000000001', $1, 'order.created', '{"id": "ord_p"}') RETURNING id`,
+      [acct.tenantId],
+    );
+    await stack.db.pool.query(
+      `INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, next_attempt_at)
+       VALUES ($1, $2, $3, 'order.created', 'pending', now() - interval '5 seconds')`,
+      [acct.tenantId, ep.id, rows[0].id],
+    );
+    const d = await settled(ep.id, rows[0].id);
+    expect(d).toMatchObject({ status: 'failed', attempts: 0, last_error: 'endpoint is disabled', last_response_code: null });
+    expect(receiver.at('/paused-late')).toHaveLength(0);
+  });
+
   it('a paused endpoint receives nothing and its queued deliveries are not sent', async () => {
     const ep = await subscribe('/paused', ['product.created']);
     await stack.http.patch(`/api/v1/webhooks/${ep.id}`).set(acct.headers).send({ enabled: false });

@@ -118,9 +118,11 @@ export function recordSql(batch: boolean): string {
            updated_at = now()
       FROM r
      WHERE w.id = r.id AND w.tenant_id = r.tenant_id
+    RETURNING w.id
   ), a AS (
+    -- only for deliveries still there (an endpoint deleted mid-attempt took its deliveries along)
     INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, response_code, latency_ms, response_body, error)
-    SELECT tenant_id, id, attempt, code, latency, body, error FROM r
+    SELECT r.tenant_id, r.id, r.attempt, r.code, r.latency, r.body, r.error FROM r JOIN d ON d.id = r.id
   ), s AS (
     SELECT endpoint_id, tenant_id, bool_or(ok) AS any_ok FROM r GROUP BY endpoint_id, tenant_id
   ), e AS (
@@ -134,8 +136,8 @@ export function recordSql(batch: boolean): string {
 
 const CLAIM_ONE = { name: 'webhook_claim_one_v1', text: claimSql(false) };
 const CLAIM_MANY = { name: 'webhook_claim_many_v1', text: claimSql(true) };
-const RECORD_ONE = { name: 'webhook_record_one_v1', text: recordSql(false) };
-const RECORD_MANY = { name: 'webhook_record_many_v1', text: recordSql(true) };
+const RECORD_ONE = { name: 'webhook_record_one_v2', text: recordSql(false) };
+const RECORD_MANY = { name: 'webhook_record_many_v2', text: recordSql(true) };
 
 /**
  * Makes one delivery attempt: claims the delivery row while it is due (so duplicate wake-ups and

@@ -7,7 +7,6 @@ import { EnqueueItem, QueueService } from '@synq/queue';
 import { deliveryJobId } from './delivery-policy';
 
 const BATCH = 200;
-const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
 
 interface DueRow {
   id: string;
@@ -66,11 +65,15 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
     );
     if (rows.length === 0) return 0;
     const queue = this.queues.queue('webhooks');
-    const states = await Promise.all(rows.map((r) => queue.getJobState(deliveryJobId(r.id, r.attempts))));
+    // job hashes, not getJobState: that one searches the wait list, which is long in a backlog
+    const jobs = await Promise.all(rows.map((r) => queue.getJob(deliveryJobId(r.id, r.attempts))));
     const items: EnqueueItem[] = [];
     rows.forEach((r, i) => {
-      // a live queued job will make the attempt; an active one only counts while its claim is live
-      if (QUEUED_STATES.has(states[i]) && !(states[i] === 'active' && r.abandoned)) return;
+      const job = jobs[i];
+      const finished = !job || Boolean(job.finishedOn);
+      const active = Boolean(job?.processedOn) && !finished;
+      // a queued job will make the attempt; an active one only counts while its claim is live
+      if (!finished && (!active || !r.abandoned)) return;
       items.push({
         name: 'webhook.deliver',
         data: { tenantId: r.tenant_id, deliveryId: r.id },
