@@ -24,6 +24,8 @@ const ROUNDS = Number(process.env.BENCH_WEBHOOKS_ROUNDS || 3);
 const BATCH = 5000;
 /** Endpoints per event in the 100k run: 10k events fan out into 100k deliveries. */
 const FANOUT = Number(process.env.BENCH_WEBHOOKS_FANOUT || 10);
+/** The 100k run only checks memory, so it runs the worker wider to finish sooner. */
+const MEMORY_CONCURRENCY = Number(process.env.BENCH_WEBHOOKS_MEMORY_CONCURRENCY || 50);
 
 function startReceiver() {
   const state = { count: 0, waiters: [] };
@@ -190,11 +192,8 @@ async function main() {
   const db = 'synq_bench_webhooks';
   const databaseUrl = await freshDatabase(db);
   const receiver = await startReceiver();
-  const procs = await startProcesses({
-    databaseUrl,
-    worker: true,
-    env: { WEBHOOK_ALLOW_HTTP: 'true', WORKER_CONCURRENCY: String(CONCURRENCY), OUTBOX_POLL_MS: '100' },
-  });
+  const env = (concurrency) => ({ WEBHOOK_ALLOW_HTTP: 'true', WORKER_CONCURRENCY: String(concurrency), OUTBOX_POLL_MS: '100' });
+  let procs = await startProcesses({ databaseUrl, worker: true, env: env(CONCURRENCY) });
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const redis = new Redis(REDIS_URL);
@@ -231,7 +230,10 @@ async function main() {
     const b = median(stage);
     const c = median(e2e);
 
-    // 100k deliveries: FANOUT endpoints on the receiver subscribe to the same events
+    // 100k deliveries: FANOUT endpoints on the receiver subscribe to the same events, and the
+    // processes restart (same database and Redis prefix) with a wider worker
+    await procs.stop();
+    procs = await startProcesses({ databaseUrl, worker: true, env: env(MEMORY_CONCURRENCY) });
     for (let i = 1; i < FANOUT; i++) {
       const r = await fetch(`${procs.base}/api/v1/webhooks`, {
         method: 'POST',
@@ -247,7 +249,9 @@ async function main() {
     await settle(pg);
     const memAfter = await usedMemory(redis);
     const keysAfter = await prefixKeys(redis, prefix);
-    process.stderr.write(`  ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints) end to end: ${Math.round(big)}/s\n`);
+    process.stderr.write(
+      `  ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}) end to end: ${Math.round(big)}/s\n`,
+    );
     await webhooksQueue.close();
     queueConnection.disconnect();
 
@@ -265,6 +269,7 @@ async function main() {
       memory: {
         deliveries: MEMORY_N,
         events: MEMORY_N / FANOUT,
+        concurrency: MEMORY_CONCURRENCY,
         end_to_end_per_s: Math.round(big),
         redis_used_memory_before_mb: mb(memBefore),
         redis_used_memory_after_mb: mb(memAfter),
@@ -276,7 +281,7 @@ async function main() {
     };
     console.log(`| delivery stage (claim, sign, POST, record) vs bare fetch loop, concurrency ${CONCURRENCY} | ${result.delivery_stage_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.delivery_stage_ratio} | ≥ 0.5 | ${date} |`);
     console.log(`| end to end (outbox relay, dispatch, fan-out, delivery) vs bare fetch loop | ${result.end_to_end_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.end_to_end_ratio} | | ${date} |`);
-    console.log(`| Redis used_memory before/after ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, ${result.memory.end_to_end_per_s} deliveries/s) | used_memory ${result.memory.redis_used_memory_after_mb} MB; bench keys ${keysAfter.keys} (${mb(keysAfter.bytes)} MB) | used_memory ${result.memory.redis_used_memory_before_mb} MB; bench keys ${keysBefore.keys} (${mb(keysBefore.bytes)} MB) | | flat | ${date} |`);
+    console.log(`| Redis used_memory before/after ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}, ${result.memory.end_to_end_per_s} deliveries/s) | used_memory ${result.memory.redis_used_memory_after_mb} MB; bench keys ${keysAfter.keys} (${mb(keysAfter.bytes)} MB) | used_memory ${result.memory.redis_used_memory_before_mb} MB; bench keys ${keysBefore.keys} (${mb(keysBefore.bytes)} MB) | | flat | ${date} |`);
     console.log(JSON.stringify(result));
   } finally {
     redis.disconnect();

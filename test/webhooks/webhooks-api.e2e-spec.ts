@@ -265,6 +265,27 @@ describe('webhook endpoints API', () => {
     expect((await stack.http.post(`/api/v1/webhooks/${ep.id}/replay?since=2026-01-01T00:00:00Z`).set(owner.headers)).status).toBe(409);
   });
 
+  it('documents both surfaces in the OpenAPI document', async () => {
+    const doc = await stack.http.get('/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    for (const base of ['/api/v1/webhooks', '/v1/webhooks']) {
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          base,
+          `${base}/event-types`,
+          `${base}/{id}`,
+          `${base}/{id}/rotate-secret`,
+          `${base}/{id}/test`,
+          `${base}/{id}/deliveries`,
+          `${base}/{id}/deliveries/{deliveryId}`,
+          `${base}/{id}/deliveries/{deliveryId}/replay`,
+          `${base}/{id}/replay`,
+        ]),
+      );
+    }
+    expect(doc.body.components.schemas.CreateWebhookDto.required).toEqual(['url', 'events']);
+  });
+
   it('honours Idempotency-Key on creation', async () => {
     const body = { url, events: ['order.created'] };
     const a = await stack.http.post('/api/v1/webhooks').set(owner.headers).set('Idempotency-Key', 'wh-create-1').send(body);
