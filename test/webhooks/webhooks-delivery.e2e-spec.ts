@@ -55,6 +55,21 @@ describe('webhook delivery by the worker', () => {
 
   const verify = (secret: string, r: ReceivedWebhook) => new Webhook(secret).verify(r.body, r.headers) as Record<string, unknown>;
 
+  it('a catalog change made through the PIM API reaches the subscriber, signed', async () => {
+    const ep = await subscribe('/pim', ['product.created', 'variant.updated']);
+    const p = await stack.http
+      .post('/api/v1/pim/products')
+      .set(acct.headers)
+      .send({ title: 'Webhook mug', variants: [{ sku: 'WH-MUG-1', price: 12 }] });
+    expect(p.status).toBe(201);
+    await stack.http.put(`/api/v1/pim/products/${p.body.id}/variants/${p.body.variants[0].id}`).set(acct.headers).send({ price: 14 });
+    const got = await eventually(async () => (receiver.at('/pim').length >= 2 ? receiver.at('/pim') : undefined));
+    const payloads = got.map((r) => verify(ep.secret, r) as { event: string; data: Record<string, unknown> });
+    expect(payloads.map((x) => x.event).sort()).toEqual(['product.created', 'variant.updated']);
+    expect(payloads.find((x) => x.event === 'product.created')!.data).toEqual({ product_id: p.body.id, variant_ids: [p.body.variants[0].id] });
+    expect(payloads.find((x) => x.event === 'variant.updated')!.data).toMatchObject({ product_id: p.body.id, variant_id: p.body.variants[0].id, changed_fields: ['price'] });
+  });
+
   it('delivers a product change signed so that the standardwebhooks library verifies it', async () => {
     const ep = await subscribe('/signed', ['product.updated']);
     const eventId = await emitEvent(stack, acct.tenantId, 'product.updated', { id: 'prod_1', sku: 'MUG-1', changed: ['price'] });

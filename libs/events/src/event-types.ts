@@ -27,19 +27,34 @@ function schema(props: Record<string, Prop>, required: string[]): EventDataSchem
 export const EVENT_TYPES = {
   'product.created': {
     description: 'A product was created in the catalog.',
-    schema: schema({ id: ['string', 'product id'], sku: ['string', 'SKU'], name: 'string' }, ['id']),
+    schema: schema({ product_id: ['string', 'product id'], variant_ids: ['array', 'ids of the variants created with it'] }, ['product_id']),
   },
   'product.updated': {
-    description: 'A product’s fields, price or stock changed.',
-    schema: schema({ id: ['string', 'product id'], sku: 'string', changed: ['array', 'names of the changed fields'] }, ['id']),
+    description: 'A product changed (fields, attributes, media; also each product a bulk job changed).',
+    schema: schema(
+      { product_id: ['string', 'product id'], changed_fields: ['array', 'names of the changed fields'], bulk_job_id: ['string', 'the bulk job, when one made the change'] },
+      ['product_id'],
+    ),
   },
   'product.deleted': {
-    description: 'A product was deleted.',
-    schema: schema({ id: ['string', 'product id'], sku: 'string' }, ['id']),
+    description: 'A product was deleted, with its variants.',
+    schema: schema({ product_id: ['string', 'product id'], variant_ids: 'array', skus: 'array' }, ['product_id']),
+  },
+  'variant.created': {
+    description: 'A variant was added to a product.',
+    schema: schema({ product_id: 'string', variant_id: ['string', 'variant id'] }, ['product_id', 'variant_id']),
+  },
+  'variant.updated': {
+    description: 'A variant changed (price, SKU, barcode, options, …).',
+    schema: schema({ product_id: 'string', variant_id: 'string', changed_fields: 'array' }, ['product_id', 'variant_id']),
+  },
+  'variant.deleted': {
+    description: 'A variant was deleted.',
+    schema: schema({ product_id: 'string', variant_id: 'string', sku: 'string' }, ['product_id', 'variant_id']),
   },
   'export.completed': {
     description: 'A catalog export finished and its file can be downloaded.',
-    schema: schema({ id: ['string', 'export id'], format: 'string', url: ['string', 'download URL'] }, ['id']),
+    schema: schema({ export_id: ['string', 'export id'], format: 'string', row_count: 'number', products: 'number' }, ['export_id']),
   },
   'sync.succeeded': {
     description: 'A sync run with a connected platform finished without errors.',
