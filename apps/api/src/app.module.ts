@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationModule } from './organization/organization.module';
 import { PimModule } from './pim/pim.module';
 import { SettingsModule } from './settings/settings.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         SettingsModule,
         AuditApiModule,
         PimModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -7,6 +7,8 @@ import { BulkJobRunner, CatalogExportRunner } from '@synq/pim';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
 import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
+import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper } from '@synq/webhooks';
+import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -25,6 +27,12 @@ export class WorkerModule {
         PimExportProcessor,
         BulkJobRunner,
         PimBulkProcessor,
+        // webhooks: fan-out of committed events, delivery attempts, and the sweeper safety net
+        WebhookSecrets,
+        WebhookFanout,
+        WebhookDeliveryService,
+        WebhookSweeper,
+        WebhookDeliverProcessor,
       ],
     };
   }

@@ -12,6 +12,8 @@ export interface JobPayloads {
   'pim.export': { tenantId: string; exportId: string };
   /** Apply a bulk update/delete in resumable set-based batches. */
   'pim.bulk': { tenantId: string; bulkJobId: string };
+  /** Wake-up for one webhook delivery: makes its attempt if the delivery row is due (see libs/webhooks). */
+  'webhook.deliver': { tenantId: string; deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -29,6 +31,9 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'event.dispatch': { queue: 'events', attempts: 10 },
   'pim.export': { queue: 'exports', attempts: 3 },
   'pim.bulk': { queue: 'bulk', attempts: 5 },
+  // HTTP failures are rescheduled by the delivery itself (WEBHOOK_RETRY_SCHEDULE); these attempts
+  // only cover infrastructure errors (PostgreSQL unreachable while recording, …).
+  'webhook.deliver': { queue: 'webhooks', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -23,8 +23,13 @@ import {
   ProductTemplateAttribute,
   Variant,
 } from './pim';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookAttempt } from './webhook-attempt.entity';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
+export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
+export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
@@ -55,4 +60,7 @@ export const ENTITIES = [
   Media,
   CatalogExport,
   BulkJob,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
