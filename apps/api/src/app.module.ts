@@ -15,6 +15,7 @@ import { OrganizationModule } from './organization/organization.module';
 import { PimModule } from './pim/pim.module';
 import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { FeedsModule } from './feeds/feeds.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         AuditApiModule,
         PimModule,
         WebhooksModule,
+        FeedsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -9,6 +9,8 @@ import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
 import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper } from '@synq/webhooks';
 import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
+import { FeedGenerator, FeedRefresher } from '@synq/feeds';
+import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -33,6 +35,10 @@ export class WorkerModule {
         WebhookDeliveryService,
         WebhookSweeper,
         WebhookDeliverProcessor,
+        // feeds: generation jobs and the freshness check
+        FeedGenerator,
+        FeedRefresher,
+        FeedGenerateProcessor,
       ],
     };
   }

@@ -14,6 +14,8 @@ export interface JobPayloads {
   'pim.bulk': { tenantId: string; bulkJobId: string };
   /** Wake-up for one webhook delivery: makes its attempt if the delivery row is due (see libs/webhooks). */
   'webhook.deliver': { tenantId: string; deliveryId: string };
+  /** Build a feed's file (skipped while it is current, unless forced). */
+  'feed.generate': { tenantId: string; feedId: string; force?: boolean };
 }
 
 export type JobName = keyof JobPayloads;
@@ -34,6 +36,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // HTTP failures are rescheduled by the delivery itself (WEBHOOK_RETRY_SCHEDULE); these attempts
   // only cover infrastructure errors (PostgreSQL unreachable while recording, …).
   'webhook.deliver': { queue: 'webhooks', attempts: 10 },
+  'feed.generate': { queue: 'exports', attempts: 3 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -26,6 +26,7 @@ import {
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
+import { Feed } from './feeds';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -33,6 +34,7 @@ export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
+export * from './feeds';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -63,4 +65,6 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  // feeds
+  Feed,
 ];
