@@ -7,7 +7,7 @@ import { prefixedId } from '@synq/events';
 import { filtersFromJson } from './catalog-export.runner';
 import { productWhere } from './product-query';
 
-export const BULK_BATCH = 1000;
+export const BULK_BATCH = 2000;
 const MAX_ERRORS = 1000;
 
 export interface BulkPayload {
