@@ -17,6 +17,7 @@ const { Queue } = require('bullmq');
 const { Client } = require('pg');
 const { freshDatabase, dropDatabase, startProcesses, registerBenchAccount, median, REDIS_URL } = require('./lib');
 
+/** Worker concurrency (WORKER_CONCURRENCY and WEBHOOK_CONCURRENCY) and the bare loop's, for the ratio. */
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 10);
 const ROUND_N = Number(process.env.BENCH_WEBHOOKS_ROUND || 3000);
 const MEMORY_N = Number(process.env.BENCH_WEBHOOKS_TOTAL || 100000);
@@ -192,7 +193,12 @@ async function main() {
   const db = 'synq_bench_webhooks';
   const databaseUrl = await freshDatabase(db);
   const receiver = await startReceiver();
-  const env = (concurrency) => ({ WEBHOOK_ALLOW_HTTP: 'true', WORKER_CONCURRENCY: String(concurrency), OUTBOX_POLL_MS: '100' });
+  const env = (concurrency) => ({
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WORKER_CONCURRENCY: String(concurrency),
+    WEBHOOK_CONCURRENCY: String(concurrency),
+    OUTBOX_POLL_MS: '100',
+  });
   let procs = await startProcesses({ databaseUrl, worker: true, env: env(CONCURRENCY) });
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();

@@ -41,6 +41,12 @@ export interface AppConfig {
   webhookDisableAfterMs: number;
   /** How often the worker looks for deliveries that are due but have no queued job. */
   webhookSweepMs: number;
+  /**
+   * Webhook deliveries in flight per worker process. Deliveries mostly wait on partners' servers
+   * (up to WEBHOOK_TIMEOUT_MS each), so this is wider than WORKER_CONCURRENCY: a few slow endpoints
+   * must not hold every slot.
+   */
+  webhookConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,6 +166,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookDisableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_MS', 5 * 24 * 3600_000, 1_000, 365 * 24 * 3600_000),
     webhookSweepMs: int(env, 'WEBHOOK_SWEEP_MS', 10_000, 50, 3600_000),
+    webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 50, 1, 1000),
   };
 }
 
