@@ -93,12 +93,12 @@ function bodies(n) {
   return out;
 }
 
-async function bareLoop(receiver, n) {
+async function bareLoop(receiver, n, concurrency = CONCURRENCY) {
   const list = bodies(n);
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < list.length) {
         const body = list[next++];
         const r = await fetch(receiver.url, {
@@ -251,10 +251,13 @@ async function main() {
     await settle(pg);
     const memBefore = await usedMemory(redis);
     const keysBefore = await prefixKeys(redis, prefix);
+    const wideBare = [await bareLoop(receiver, ROUND_N, MEMORY_CONCURRENCY)];
     const big = await endToEnd(pg, acct, receiver, MEMORY_N, 1_800_000, FANOUT);
     await settle(pg);
     const memAfter = await usedMemory(redis);
     const keysAfter = await prefixKeys(redis, prefix);
+    wideBare.push(await bareLoop(receiver, ROUND_N, MEMORY_CONCURRENCY));
+    const wideBareRate = (wideBare[0] + wideBare[1]) / 2;
     process.stderr.write(
       `  ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}) end to end: ${Math.round(big)}/s\n`,
     );
@@ -277,6 +280,8 @@ async function main() {
         events: MEMORY_N / FANOUT,
         concurrency: MEMORY_CONCURRENCY,
         end_to_end_per_s: Math.round(big),
+        bare_fetch_per_s: Math.round(wideBareRate),
+        end_to_end_ratio: Number((big / wideBareRate).toFixed(2)),
         redis_used_memory_before_mb: mb(memBefore),
         redis_used_memory_after_mb: mb(memAfter),
         prefix_keys_before: keysBefore.keys,
@@ -287,6 +292,9 @@ async function main() {
     };
     console.log(`| delivery stage (claim, sign, POST, record) vs bare fetch loop, concurrency ${CONCURRENCY} | ${result.delivery_stage_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.delivery_stage_ratio} | ≥ 0.5 | ${date} |`);
     console.log(`| end to end (outbox relay, dispatch, fan-out, delivery) vs bare fetch loop | ${result.end_to_end_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.end_to_end_ratio} | | ${date} |`);
+    console.log(
+      `| end to end, ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints), concurrency ${MEMORY_CONCURRENCY} | ${result.memory.end_to_end_per_s}/s | ${result.memory.bare_fetch_per_s}/s (before/after) | ${result.memory.end_to_end_ratio} | | ${date} |`,
+    );
     console.log(`| Redis used_memory before/after ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}, ${result.memory.end_to_end_per_s} deliveries/s) | used_memory ${result.memory.redis_used_memory_after_mb} MB; bench keys ${keysAfter.keys} (${mb(keysAfter.bytes)} MB) | used_memory ${result.memory.redis_used_memory_before_mb} MB; bench keys ${keysBefore.keys} (${mb(keysBefore.bytes)} MB) | | flat | ${date} |`);
     console.log(JSON.stringify(result));
   } finally {
