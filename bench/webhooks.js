@@ -1,10 +1,16 @@
 /*
- * bench:webhooks — deliveries/s of the whole webhook pipeline (outbox relay → event.dispatch →
- * fan-out → webhook.deliver: claim, sign, POST, record) to a local receiver that answers 200 at
- * once, against a bare loop of fetch POSTs of the same bodies at the same concurrency
- * (WORKER_CONCURRENCY) to the same receiver. Alternates A and B (3 rounds, medians), then sends
- * 100k deliveries and compares Redis used_memory before and after (flat = bounded by
- * removeOnComplete/removeOnFail). Goal: ratio ≥ 0.5.
+ * bench:webhooks — webhook deliveries/s to a local receiver that answers 200 at once, against a
+ * bare loop of fetch POSTs of the same bodies at the same concurrency to the same receiver (the
+ * worker's WEBHOOK_CONCURRENCY, default 50; BENCH_WEBHOOKS_CONCURRENCY overrides both). Goal: ≥ 0.5.
+ *
+ *  - delivery stage: with the webhooks queue paused, events are dispatched and fanned out into due
+ *    deliveries; the clock runs from resuming the queue until the receiver has them all (claim,
+ *    sign, POST, record each);
+ *  - end to end, one endpoint: from committing the events until the receiver has them (outbox
+ *    relay → event.dispatch → fan-out → delivery); event dispatch runs at WORKER_CONCURRENCY;
+ *  - 100k deliveries end to end (10k events × 10 endpoints), with Redis memory before and after
+ *    (flat = bounded by removeOnComplete/removeOnFail).
+ * Bare loop, stage and end to end alternate for 3 rounds; medians are quoted.
  *
  * Events are inserted with SQL exactly as OutboxService.emit writes them (an `events` row and an
  * `event.dispatch` outbox row each), in batches, because a benchmark cannot reach into the api's
@@ -17,15 +23,14 @@ const { Queue } = require('bullmq');
 const { Client } = require('pg');
 const { freshDatabase, dropDatabase, startProcesses, registerBenchAccount, median, REDIS_URL } = require('./lib');
 
-const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY || 10);
-const ROUND_N = Number(process.env.BENCH_WEBHOOKS_ROUND || 3000);
+/** The worker's WEBHOOK_CONCURRENCY and the bare loop's concurrency. */
+const CONCURRENCY = Number(process.env.BENCH_WEBHOOKS_CONCURRENCY || process.env.WEBHOOK_CONCURRENCY || 50);
+const ROUND_N = Number(process.env.BENCH_WEBHOOKS_ROUND || 5000);
 const MEMORY_N = Number(process.env.BENCH_WEBHOOKS_TOTAL || 100000);
 const ROUNDS = Number(process.env.BENCH_WEBHOOKS_ROUNDS || 3);
 const BATCH = 5000;
 /** Endpoints per event in the 100k run: 10k events fan out into 100k deliveries. */
 const FANOUT = Number(process.env.BENCH_WEBHOOKS_FANOUT || 10);
-/** The 100k run only checks memory, so it runs the worker wider to finish sooner. */
-const MEMORY_CONCURRENCY = Number(process.env.BENCH_WEBHOOKS_MEMORY_CONCURRENCY || 50);
 
 function startReceiver() {
   const state = { count: 0, waiters: [] };
@@ -92,12 +97,12 @@ function bodies(n) {
   return out;
 }
 
-async function bareLoop(receiver, n) {
+async function bareLoop(receiver, n, concurrency = CONCURRENCY) {
   const list = bodies(n);
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < list.length) {
         const body = list[next++];
         const r = await fetch(receiver.url, {
@@ -192,8 +197,11 @@ async function main() {
   const db = 'synq_bench_webhooks';
   const databaseUrl = await freshDatabase(db);
   const receiver = await startReceiver();
-  const env = (concurrency) => ({ WEBHOOK_ALLOW_HTTP: 'true', WORKER_CONCURRENCY: String(concurrency), OUTBOX_POLL_MS: '100' });
-  let procs = await startProcesses({ databaseUrl, worker: true, env: env(CONCURRENCY) });
+  const procs = await startProcesses({
+    databaseUrl,
+    worker: true,
+    env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_CONCURRENCY: String(CONCURRENCY), OUTBOX_POLL_MS: '100' },
+  });
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   const redis = new Redis(REDIS_URL);
@@ -230,10 +238,7 @@ async function main() {
     const b = median(stage);
     const c = median(e2e);
 
-    // 100k deliveries: FANOUT endpoints on the receiver subscribe to the same events, and the
-    // processes restart (same database and Redis prefix) with a wider worker
-    await procs.stop();
-    procs = await startProcesses({ databaseUrl, worker: true, env: env(MEMORY_CONCURRENCY) });
+    // 100k deliveries: FANOUT endpoints on the receiver subscribe to the same events
     for (let i = 1; i < FANOUT; i++) {
       const r = await fetch(`${procs.base}/api/v1/webhooks`, {
         method: 'POST',
@@ -245,13 +250,14 @@ async function main() {
     await settle(pg);
     const memBefore = await usedMemory(redis);
     const keysBefore = await prefixKeys(redis, prefix);
+    const wideBare = [await bareLoop(receiver, ROUND_N, CONCURRENCY)];
     const big = await endToEnd(pg, acct, receiver, MEMORY_N, 1_800_000, FANOUT);
     await settle(pg);
     const memAfter = await usedMemory(redis);
     const keysAfter = await prefixKeys(redis, prefix);
-    process.stderr.write(
-      `  ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}) end to end: ${Math.round(big)}/s\n`,
-    );
+    wideBare.push(await bareLoop(receiver, ROUND_N, CONCURRENCY));
+    const wideBareRate = (wideBare[0] + wideBare[1]) / 2;
+    process.stderr.write(`  ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints) end to end: ${Math.round(big)}/s\n`);
     await webhooksQueue.close();
     queueConnection.disconnect();
 
@@ -266,11 +272,13 @@ async function main() {
       end_to_end_ratio: Number((c / a).toFixed(2)),
       goal: '≥ 0.5',
       rounds: { bare: bare.map(Math.round), delivery_stage: stage.map(Math.round), end_to_end: e2e.map(Math.round) },
+      worker_concurrency: Number(process.env.WORKER_CONCURRENCY || 10),
       memory: {
         deliveries: MEMORY_N,
         events: MEMORY_N / FANOUT,
-        concurrency: MEMORY_CONCURRENCY,
         end_to_end_per_s: Math.round(big),
+        bare_fetch_per_s: Math.round(wideBareRate),
+        end_to_end_ratio: Number((big / wideBareRate).toFixed(2)),
         redis_used_memory_before_mb: mb(memBefore),
         redis_used_memory_after_mb: mb(memAfter),
         prefix_keys_before: keysBefore.keys,
@@ -280,8 +288,11 @@ async function main() {
       },
     };
     console.log(`| delivery stage (claim, sign, POST, record) vs bare fetch loop, concurrency ${CONCURRENCY} | ${result.delivery_stage_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.delivery_stage_ratio} | ≥ 0.5 | ${date} |`);
-    console.log(`| end to end (outbox relay, dispatch, fan-out, delivery) vs bare fetch loop | ${result.end_to_end_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.end_to_end_ratio} | | ${date} |`);
-    console.log(`| Redis used_memory before/after ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints, concurrency ${MEMORY_CONCURRENCY}, ${result.memory.end_to_end_per_s} deliveries/s) | used_memory ${result.memory.redis_used_memory_after_mb} MB; bench keys ${keysAfter.keys} (${mb(keysAfter.bytes)} MB) | used_memory ${result.memory.redis_used_memory_before_mb} MB; bench keys ${keysBefore.keys} (${mb(keysBefore.bytes)} MB) | | flat | ${date} |`);
+    console.log(`| end to end, one endpoint (outbox relay, dispatch, fan-out, delivery) vs bare fetch loop | ${result.end_to_end_per_s}/s | ${result.bare_fetch_per_s}/s | ${result.end_to_end_ratio} | | ${date} |`);
+    console.log(
+      `| end to end, ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints) | ${result.memory.end_to_end_per_s}/s | ${result.memory.bare_fetch_per_s}/s (before/after) | ${result.memory.end_to_end_ratio} | | ${date} |`,
+    );
+    console.log(`| Redis used_memory before/after ${MEMORY_N} deliveries (${MEMORY_N / FANOUT} events × ${FANOUT} endpoints) | used_memory ${result.memory.redis_used_memory_after_mb} MB; bench keys ${keysAfter.keys} (${mb(keysAfter.bytes)} MB) | used_memory ${result.memory.redis_used_memory_before_mb} MB; bench keys ${keysBefore.keys} (${mb(keysBefore.bytes)} MB) | | flat | ${date} |`);
     console.log(JSON.stringify(result));
   } finally {
     redis.disconnect();

@@ -56,7 +56,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job) => this.process(job), {
         connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: null }) as ConnectionOptions,
         prefix: this.config.redisPrefix,
-        concurrency: this.config.workerConcurrency,
+        // webhook deliveries wait on partners' servers: their queue has its own, wider setting
+        concurrency: queue === 'webhooks' ? this.config.webhookConcurrency : this.config.workerConcurrency,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err) },
       });
       worker.on('error', (err) => this.logger.warn({ queue, err: err.message }, 'worker connection error'));

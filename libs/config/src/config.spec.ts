@@ -9,6 +9,7 @@ describe('webhook configuration', () => {
     expect(c.webhookTimeoutMs).toBe(15000);
     expect(c.webhookDisableAfterMs).toBe(5 * 24 * 3600 * 1000);
     expect(c.allowPrivateNetworkTargets).toBe(false);
+    expect(c.webhookConcurrency).toBe(50);
   });
 
   it('reads overrides', () => {
@@ -25,5 +26,6 @@ describe('webhook configuration', () => {
     expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '-5' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
     expect(() => loadConfig({ WEBHOOK_ALLOW_HTTP: 'maybe' })).toThrow(/WEBHOOK_ALLOW_HTTP/);
+    expect(() => loadConfig({ WEBHOOK_CONCURRENCY: '0' })).toThrow(/WEBHOOK_CONCURRENCY/);
   });
 });

@@ -47,6 +47,12 @@ export interface AppConfig {
   feedGenerationWaitMs: number;
   /** how often the worker looks for published feeds older than the TTL whose products changed */
   feedRefreshCheckMs: number;
+  /**
+   * Webhook deliveries in flight per worker process. Deliveries mostly wait on partners' servers
+   * (up to WEBHOOK_TIMEOUT_MS each), so this is wider than WORKER_CONCURRENCY: a few slow endpoints
+   * must not hold every slot.
+   */
+  webhookConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -169,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     feedCacheTtlSeconds: int(env, 'FEED_CACHE_TTL_SECONDS', 300, 1, 86_400),
     feedGenerationWaitMs: int(env, 'FEED_GENERATION_WAIT_MS', 600_000, 1_000, 3600_000),
     feedRefreshCheckMs: int(env, 'FEED_REFRESH_CHECK_MS', 60_000, 100, 3600_000),
+    webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 50, 1, 1000),
   };
 }
 
