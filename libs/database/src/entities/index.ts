@@ -23,11 +23,13 @@ import {
   ProductTemplateAttribute,
   Variant,
 } from './pim';
+import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
+export * from './sync';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -55,4 +57,9 @@ export const ENTITIES = [
   Media,
   CatalogExport,
   BulkJob,
+  // integrations and sync
+  StoreConnection,
+  OAuthState,
+  SyncState,
+  SyncRun,
 ];
