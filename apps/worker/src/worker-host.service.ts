@@ -57,6 +57,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: null }) as ConnectionOptions,
         prefix: this.config.redisPrefix,
         concurrency: this.config.workerConcurrency,
+        lockDuration: this.config.workerLockMs,
+        stalledInterval: this.config.workerLockMs,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err) },
       });
       worker.on('error', (err) => this.logger.warn({ queue, err: err.message }, 'worker connection error'));

@@ -4,9 +4,12 @@ import { CoreModule } from '@synq/core';
 import { EventDispatcher, OutboxRelay } from '@synq/events';
 import { Logger } from '@synq/logger';
 import { BulkJobRunner, CatalogExportRunner } from '@synq/pim';
+import { SyncEngineModule } from '@synq/sync';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
 import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
+import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
+import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -15,7 +18,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker')],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -25,6 +28,8 @@ export class WorkerModule {
         PimExportProcessor,
         BulkJobRunner,
         PimBulkProcessor,
+        SyncFanoutProcessor,
+        SyncProductProcessor,
       ],
     };
   }

@@ -12,6 +12,13 @@ export interface JobPayloads {
   'pim.export': { tenantId: string; exportId: string };
   /** Apply a bulk update/delete in resumable set-based batches. */
   'pim.bulk': { tenantId: string; bulkJobId: string };
+  /**
+   * Fan a push out to the tenant's ACTIVE commerce connections: bump the ledger rows, then one
+   * `sync.product` per (connection, product). `retryFailed` re-pushes only the FAILED rows.
+   */
+  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
+  /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
+  'sync.product': { tenantId: string; connectionId: string; productId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -23,12 +30,19 @@ export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>;
 export interface JobDefinition {
   queue: QueueName;
   attempts: number;
+  /** drop the job from Redis as soon as it completes / finally fails (default: keep a bounded history) */
+  removeOnComplete?: boolean;
+  removeOnFail?: boolean;
 }
 
 export const JOBS: { [N in JobName]: JobDefinition } = {
   'event.dispatch': { queue: 'events', attempts: 10 },
   'pim.export': { queue: 'exports', attempts: 3 },
   'pim.bulk': { queue: 'bulk', attempts: 5 },
+  'sync.fanout': { queue: 'sync', attempts: 10 },
+  // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
+  // state: finished jobs leave at once (history is in sync_runs)
+  'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
