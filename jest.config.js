@@ -19,6 +19,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  // testTimeout is a global option: inside a project entry Jest ignores it (e2e specs then got 5 s)
   testTimeout: 60000,
   projects: [
     {

@@ -29,7 +29,7 @@ async function seed(db, tenantId, n, prefix, offset = 0) {
   }
 }
 
-async function waitJob(base, headers, url, timeoutMs = 600_000) {
+async function waitJob(base, headers, url, timeoutMs = 2_400_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await fetch(`${base}${url}`, { headers });
@@ -55,12 +55,13 @@ async function exportPeakRss(env, base, headers) {
   const { export_id: id } = await res.json();
   const done = await waitJob(base, headers, `/api/v1/pim/exports/${id}`);
   const seconds = (Date.now() - t0) / 1000;
-  const worker = await new Promise((resolve) => {
+  // stop the worker itself (GNU time does not forward signals); time then prints its report
+  const { execFileSync } = require('node:child_process');
+  const workerPid = Number(execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n')[0]);
+  await new Promise((resolve) => {
     child.on('exit', resolve);
-    // /usr/bin/time forwards the signal to the worker
-    child.kill('SIGTERM');
+    process.kill(workerPid, 'SIGTERM');
   });
-  void worker;
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   if (!m) throw new Error(`no RSS figure from /usr/bin/time:\n${stderr.slice(-2000)}`);
   return { mb: Number(m[1]) / 1024, rows: done.row_count, seconds };

@@ -30,7 +30,7 @@ describe('PIM catalog: categories, brands, attributes, templates, media, stats, 
       const badSlug = await post(a, '/api/v1/pim/categories', { name: 'x', slug: 'Mens Outerwear' });
       expect(badSlug.status).toBe(400);
       expect(badSlug.body.details[0].field).toBe('slug');
-      expect((await post(a, '/api/v1/pim/categories', { name: 'x', slug: 'x', parentId: parkas.body.id.replace(/.$/, '0') })).status).toBe(404);
+      expect((await post(a, '/api/v1/pim/categories', { name: 'x', slug: 'x', parentId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
 
       const cycle = await put(a, `/api/v1/pim/categories/${root.body.id}`, { parentId: parkas.body.id });
       expect(cycle.status).toBe(400);
@@ -191,6 +191,36 @@ describe('PIM catalog: categories, brands, attributes, templates, media, stats, 
       expect((await stack.http.delete(`/api/v1/pim/media/${m2.body.id}`).set(a.headers)).status).toBe(204);
       expect((await stack.http.get(`/api/v1/pim/media/${m2.body.id}`).set(a.headers)).status).toBe(404);
     });
+  });
+
+  it('answers 404 for another tenant’s catalog ids on every route', async () => {
+    const cat = await post(a, '/api/v1/pim/categories', { name: 'Mine', slug: 'mine-only' });
+    const brand = await post(a, '/api/v1/pim/brands', { name: 'Mine' });
+    const attr = await post(a, '/api/v1/pim/attributes', { name: 'Mine', slug: 'mine-only' });
+    const group = await post(a, '/api/v1/pim/attribute-groups', { name: 'Mine only' });
+    const tpl = await post(a, '/api/v1/pim/templates', { name: 'Mine only' });
+    const p = await post(a, '/api/v1/pim/products', { title: 'Mine' });
+    const media = await post(a, '/api/v1/pim/media', { product_id: p.body.id, url: 'https://cdn.example.com/m.jpg' });
+    const routes: [string, string][] = [
+      ['categories', cat.body.id],
+      ['brands', brand.body.id],
+      ['attributes', attr.body.id],
+      ['attribute-groups', group.body.id],
+      ['templates', tpl.body.id],
+      ['media', media.body.id],
+    ];
+    for (const [path, id] of routes) {
+      const results: [string, number][] = [
+        ['GET', (await stack.http.get(`/api/v1/pim/${path}/${id}`).set(b.headers)).status],
+        ['PUT', (await stack.http.put(`/api/v1/pim/${path}/${id}`).set(b.headers).send({})).status],
+        ['PATCH', (await stack.http.patch(`/api/v1/pim/${path}/${id}`).set(b.headers).send({})).status],
+        ['DELETE', (await stack.http.delete(`/api/v1/pim/${path}/${id}`).set(b.headers)).status],
+      ];
+      expect({ path, results }).toEqual({ path, results: results.map(([m]) => [m, 404]) });
+      expect((await stack.http.get(`/api/v1/pim/${path}/${id}`).set(a.headers)).status).toBe(200);
+    }
+    const exp = await post(a, '/api/v1/pim/export', {});
+    expect((await stack.http.get(`/api/v1/pim/exports/${exp.body.export_id}`).set(b.headers)).status).toBe(404);
   });
 
   describe('stats, validation issues and audit', () => {

@@ -15,6 +15,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationModule } from './organization/organization.module';
 import { PimModule } from './pim/pim.module';
 import { SettingsModule } from './settings/settings.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { FeedsModule } from './feeds/feeds.module';
 import { SyncModule } from './sync/sync.module';
 
 @Module({})
@@ -32,6 +34,8 @@ export class AppModule {
         SettingsModule,
         AuditApiModule,
         PimModule,
+        WebhooksModule,
+        FeedsModule,
         IntegrationsModule,
         SyncModule,
       ],

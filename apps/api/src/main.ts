@@ -1,19 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@synq/config';
+import { loadConfigOrExit } from '@synq/config';
 import { createLogger } from '@synq/logger';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`synq-api: invalid configuration: ${err.message}`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('synq-api');
   const logger = createLogger(config.logLevel, 'synq-api');
   const app = await createApiApp(config, logger);
   await app.listen(config.port, config.host);

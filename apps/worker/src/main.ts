@@ -1,19 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@synq/config';
+import { loadConfigOrExit } from '@synq/config';
 import { createLogger } from '@synq/logger';
 import { createWorker } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`synq-worker: invalid configuration: ${err.message}`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('synq-worker');
   const logger = createLogger(config.logLevel, 'synq-worker');
   await createWorker(config, logger);
 }

@@ -8,6 +8,10 @@ import { SyncEngineModule } from '@synq/sync';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
 import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
+import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper } from '@synq/webhooks';
+import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
+import { FeedGenerator, FeedRefresher } from '@synq/feeds';
+import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
@@ -28,6 +32,16 @@ export class WorkerModule {
         PimExportProcessor,
         BulkJobRunner,
         PimBulkProcessor,
+        // webhooks: fan-out of committed events, delivery attempts, and the sweeper safety net
+        WebhookSecrets,
+        WebhookFanout,
+        WebhookDeliveryService,
+        WebhookSweeper,
+        WebhookDeliverProcessor,
+        // feeds: generation jobs and the freshness check
+        FeedGenerator,
+        FeedRefresher,
+        FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
       ],

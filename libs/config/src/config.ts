@@ -28,6 +28,25 @@ export interface AppConfig {
   workerConcurrency: number;
   publicBaseUrl: string;
   dbPoolSize: number;
+  /** Outbound webhooks may target plain http URLs (besides https). */
+  webhookAllowHttp: boolean;
+  /**
+   * Delay before each delivery attempt in ms; the first entry is the first attempt (normally 0), so
+   * its length is the number of attempts. Jitter is added to each.
+   */
+  webhookRetrySchedule: number[];
+  /** A delivery attempt must get a complete answer within this time. */
+  webhookTimeoutMs: number;
+  /** An endpoint failing every attempt for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** How often the worker looks for deliveries that are due but have no queued job. */
+  webhookSweepMs: number;
+  /** a generated feed file is served without re-checking the catalog for this long */
+  feedCacheTtlSeconds: number;
+  /** a public request waits at most this long for a feed generation */
+  feedGenerationWaitMs: number;
+  /** how often the worker looks for published feeds older than the TTL whose products changed */
+  feedRefreshCheckMs: number;
   /** Shopify Admin API version the Shopify connector speaks (e.g. 2025-10). */
   shopifyApiVersion: string;
   /** The unified-API provider: API base, hosted authorization page, workspace and API key. */
@@ -81,6 +100,22 @@ function bool(env: Env, name: string, def: boolean): boolean {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
+
+function intList(env: Env, name: string, def: number[], min: number, max: number, maxItems: number): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return def;
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.length > maxItems) throw new ConfigError(`${name} must have at most ${maxItems} entries`);
+  return parts.map((p) => {
+    if (!/^\d+$/.test(p)) throw new ConfigError(`${name} must be a comma-separated list of integers, got "${raw}"`);
+    const n = Number(p);
+    if (n < min || n > max) throw new ConfigError(`${name} entries must be between ${min} and ${max}, got ${n}`);
+    return n;
+  });
+}
+
+/** Svix's schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 function url(env: Env, name: string, def: string, protocols: string[]): string {
   const v = str(env, name, def);
@@ -154,6 +189,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 10, 1, 500),
     publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 20, 1, 500),
+    webhookAllowHttp: bool(env, 'WEBHOOK_ALLOW_HTTP', false),
+    webhookRetrySchedule: intList(env, 'WEBHOOK_RETRY_SCHEDULE', DEFAULT_WEBHOOK_RETRY_SCHEDULE, 0, 7 * 24 * 3600_000, 50),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+    webhookDisableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_MS', 5 * 24 * 3600_000, 1_000, 365 * 24 * 3600_000),
+    webhookSweepMs: int(env, 'WEBHOOK_SWEEP_MS', 10_000, 50, 3600_000),
+    feedCacheTtlSeconds: int(env, 'FEED_CACHE_TTL_SECONDS', 300, 1, 86_400),
+    feedGenerationWaitMs: int(env, 'FEED_GENERATION_WAIT_MS', 600_000, 1_000, 3600_000),
+    feedRefreshCheckMs: int(env, 'FEED_REFRESH_CHECK_MS', 60_000, 100, 3600_000),
     shopifyApiVersion: apiVersion(env, 'SHOPIFY_API_VERSION', '2025-10'),
     unifiedApiBaseUrl: url(env, 'UNIFIED_API_BASE_URL', 'https://api.unified.to', ['http:', 'https:']).replace(/\/+$/, ''),
     unifiedAuthUrl: url(env, 'UNIFIED_AUTH_URL', 'https://api.unified.to/integration/auth', ['http:', 'https:']),
@@ -171,4 +214,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
 /** A random value suitable as a secret (used by the dev seed and tests). */
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64');
+}
+
+/** Loads the configuration or stops the process with a message naming the bad value (exit 78). */
+export function loadConfigOrExit(processName: string, env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${processName}: invalid configuration: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
 }

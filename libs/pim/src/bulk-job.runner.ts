@@ -7,7 +7,7 @@ import { prefixedId } from '@synq/events';
 import { filtersFromJson } from './catalog-export.runner';
 import { productWhere } from './product-query';
 
-export const BULK_BATCH = 1000;
+export const BULK_BATCH = 2000;
 const MAX_ERRORS = 1000;
 
 export interface BulkPayload {
@@ -68,14 +68,16 @@ export class BulkJobRunner {
         let where = this.where(p, tenantId, payload);
         if (state.last_product_id) where += ` AND p.id > ${p.add(state.last_product_id)}::uuid`;
         const ids: string[] = (
-          await m.query(`SELECT p.id FROM products p WHERE ${where} ORDER BY p.id LIMIT ${BULK_BATCH} FOR UPDATE OF p`, p.values)
+          await m.query(`SELECT p.id FROM products p WHERE ${where} ORDER BY p.id LIMIT ${BULK_BATCH}`, p.values)
         ).map((r: { id: string }) => r.id);
         if (!ids.length) {
           await m.query(`UPDATE bulk_jobs SET status = 'completed', completed_at = now() WHERE id = $1`, [jobId]);
           return true;
         }
         const { ok, errors } =
-          job.jobType === 'BULK_DELETE' ? await this.deleteBatch(m, job, ids) : await this.updateBatch(m, job, ids, payload, categoryId);
+          job.jobType === 'BULK_DELETE'
+            ? await this.deleteBatch(m, job, ids)
+            : await this.updateBatch(m, job, ids, state.last_product_id, payload, categoryId);
         await m.query(
           `UPDATE bulk_jobs SET processed = processed + $2, succeeded = succeeded + $3, failed = failed + $4,
                   errors = CASE WHEN jsonb_array_length(errors) >= ${MAX_ERRORS} THEN errors
@@ -100,14 +102,17 @@ export class BulkJobRunner {
     m: EntityManager,
     job: BulkJob,
     ids: string[],
+    after: string | null,
     payload: BulkPayload,
     categoryId: string | null | undefined,
   ): Promise<{ ok: number; errors: BulkItemError[] }> {
     const tenantId = job.tenantId;
     const errors: BulkItemError[] = [];
     const p = new Params();
-    const idsParam = p.add(ids);
-    p.add(tenantId);
+    const t = p.add(tenantId);
+    // The batch is the id range (after, last id] of the selection: a range scan on the primary key
+    // is cheaper than a thousand lookups by id.
+    const batch = `${this.where(p, tenantId, payload)}${after ? ` AND p.id > ${p.add(after)}::uuid` : ''} AND p.id <= ${p.add(ids[ids.length - 1])}::uuid`;
     const sets: string[] = ['updated_at = now()'];
     if (payload.status) sets.push(`status = ${p.add(payload.status)}`);
     if (categoryId !== undefined) sets.push(`category_id = ${p.add(categoryId)}::uuid`);
@@ -131,6 +136,14 @@ export class BulkJobRunner {
       );
     }
     const skipParam = p.add([...skipped]);
+    // Without a price change, products the payload would not change are left alone: no write, no
+    // audit entry, no event.
+    const newValues: string[] = [];
+    if (payload.status) newValues.push(`p.status IS DISTINCT FROM ${p.add(payload.status)}`);
+    if (categoryId !== undefined) newValues.push(`p.category_id IS DISTINCT FROM ${p.add(categoryId)}::uuid`);
+    if (payload.brand_id !== undefined) newValues.push(`p.brand_id IS DISTINCT FROM ${p.add(payload.brand_id)}::uuid`);
+    if (payload.attributes) newValues.push(`p.attributes IS DISTINCT FROM jsonb_strip_nulls(p.attributes || ${p.add(JSON.stringify(payload.attributes))}::jsonb)`);
+    const changedOnly = payload.price_change || !newValues.length ? '' : ` AND (${newValues.join(' OR ')})`;
     const changes = ['status', 'category_id', 'brand_id', 'attributes']
       .map((c) => `CASE WHEN o.${c} IS DISTINCT FROM n.${c} THEN jsonb_build_object('${c}', jsonb_build_object('from', to_jsonb(o.${c}), 'to', to_jsonb(n.${c}))) ELSE '{}'::jsonb END`)
       .join(' || ');
@@ -139,24 +152,24 @@ export class BulkJobRunner {
     const evtParam = p.add(evtIds);
     const jobParam = p.add(job.id);
     // one statement: update, audit and events for the whole batch
-    const rows: { n: number }[] = await m.query(
-      `WITH o AS (SELECT id, status, category_id, brand_id, attributes FROM products WHERE id = ANY(${idsParam}::uuid[]) AND tenant_id = $2),
-            n AS (UPDATE products p SET ${sets.join(', ')} FROM o WHERE p.id = o.id AND NOT (p.id = ANY(${skipParam}::uuid[]))
+    await m.query(
+      `WITH o AS (SELECT p.id, p.status, p.category_id, p.brand_id, p.attributes FROM products p WHERE ${batch}),
+            n AS (UPDATE products p SET ${sets.join(', ')} WHERE ${batch} AND NOT (p.id = ANY(${skipParam}::uuid[]))${changedOnly}
                   RETURNING p.id, p.status, p.category_id, p.brand_id, p.attributes),
             a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
-                  SELECT $2, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
+                  SELECT ${t}, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
                     FROM n JOIN o ON o.id = n.id),
             e AS (INSERT INTO events (id, tenant_id, type, data)
-                  SELECT ev.eid, $2, 'product.updated', jsonb_build_object('product_id', n.id, 'bulk_job_id', ${jobParam}::text)
+                  SELECT ev.eid, ${t}, 'product.updated', jsonb_build_object('product_id', n.id, 'bulk_job_id', ${jobParam}::text)
                     FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM n) n
                     JOIN unnest(${evtParam}::text[]) WITH ORDINALITY AS ev(eid, rn) ON ev.rn = n.rn
                   RETURNING id),
             ob AS (INSERT INTO outbox (tenant_id, job_name, payload)
-                   SELECT $2, 'event.dispatch', jsonb_build_object('tenantId', $2::text, 'eventIds', jsonb_agg(e.id)) FROM e HAVING count(*) > 0)
+                   SELECT ${t}, 'event.dispatch', jsonb_build_object('tenantId', ${t}::text, 'eventIds', jsonb_agg(e.id)) FROM e HAVING count(*) > 0)
        SELECT count(*)::int AS n FROM n`,
       p.values,
     );
-    return { ok: rows[0].n, errors };
+    return { ok: ids.length - skipped.size, errors };
   }
 
   private async deleteBatch(m: EntityManager, job: BulkJob, ids: string[]): Promise<{ ok: number; errors: BulkItemError[] }> {

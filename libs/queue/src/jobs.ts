@@ -12,6 +12,10 @@ export interface JobPayloads {
   'pim.export': { tenantId: string; exportId: string };
   /** Apply a bulk update/delete in resumable set-based batches. */
   'pim.bulk': { tenantId: string; bulkJobId: string };
+  /** Wake-up for one webhook delivery: makes its attempt if the delivery row is due (see libs/webhooks). */
+  'webhook.deliver': { tenantId: string; deliveryId: string };
+  /** Build a feed's file (skipped while it is current, unless forced). */
+  'feed.generate': { tenantId: string; feedId: string; force?: boolean };
   /**
    * Fan a push out to the tenant's ACTIVE commerce connections: bump the ledger rows, then one
    * `sync.product` per (connection, product). `retryFailed` re-pushes only the FAILED rows.
@@ -39,6 +43,10 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'event.dispatch': { queue: 'events', attempts: 10 },
   'pim.export': { queue: 'exports', attempts: 3 },
   'pim.bulk': { queue: 'bulk', attempts: 5 },
+  // HTTP failures are rescheduled by the delivery itself (WEBHOOK_RETRY_SCHEDULE); these attempts
+  // only cover infrastructure errors (PostgreSQL unreachable while recording, …).
+  'webhook.deliver': { queue: 'webhooks', attempts: 10 },
+  'feed.generate': { queue: 'exports', attempts: 3 },
   'sync.fanout': { queue: 'sync', attempts: 10 },
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)

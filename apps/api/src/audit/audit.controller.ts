@@ -7,7 +7,7 @@ import { Ctx } from '../common/ctx.decorator';
 import { setNextLink } from '../common/page-query.dto';
 import { Roles } from '../common/route-metadata';
 import { AuditQueryDto } from './dto/audit-query.dto';
-import { auditView } from './audit.view';
+import { auditQueryOf, auditView } from './audit.view';
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -19,16 +19,7 @@ export class AuditController {
   /** The tenant's audit log, newest first. */
   @Get()
   async list(@Ctx() ctx: TenantContext, @Query() q: AuditQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const page = await this.audit.list(ctx, {
-      resourceTypes: q.resource_type ? [q.resource_type] : undefined,
-      resourceId: q.resource_id,
-      actorId: q.actor_id,
-      action: q.action,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      cursor: q.cursor,
-      limit: q.limit ?? 100,
-    });
+    const page = await this.audit.list(ctx, auditQueryOf(q));
     setNextLink(req, res, page.nextCursor);
     return page.items.map(auditView);
   }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { TenantContext } from '@synq/common';
 import { AuditQueryDto } from '../audit/dto/audit-query.dto';
-import { auditView } from '../audit/audit.view';
+import { auditQueryOf, auditView } from '../audit/audit.view';
 import { Ctx } from '../common/ctx.decorator';
 import { setNextLink } from '../common/page-query.dto';
 import { CreateBulkJobDto, CreateExportDto, ListBulkJobsQueryDto } from './dto/jobs.dto';
@@ -37,16 +37,7 @@ export class InsightsController {
 
   @Get('audit')
   async audit(@Ctx() ctx: TenantContext, @Query() q: AuditQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const page = await this.insights.audit.list(ctx, {
-      resourceTypes: q.resource_type ? PIM_RESOURCE_TYPES.filter((t) => t === q.resource_type) : PIM_RESOURCE_TYPES,
-      resourceId: q.resource_id,
-      actorId: q.actor_id,
-      action: q.action,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      cursor: q.cursor,
-      limit: q.limit ?? 100,
-    });
+    const page = await this.insights.audit.list(ctx, auditQueryOf(q, PIM_RESOURCE_TYPES));
     setNextLink(req, res, page.nextCursor);
     return page.items.map(auditView);
   }

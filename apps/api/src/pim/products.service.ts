@@ -26,6 +26,13 @@ import { ProductLimitError, SkuTakenError } from './pim.errors';
 
 type AttrInput = Record<string, AttributeValue | null>;
 
+/** The fields a partial update actually sets (DTO instances carry every declared key). */
+function givenFields(dto: object): string[] {
+  return Object.entries(dto)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+}
+
 function money(v: number | null | undefined): string | null | undefined {
   return v === undefined ? undefined : v === null ? null : String(v);
 }
@@ -199,7 +206,7 @@ export class ProductsService {
     await repo.save(p);
     const after = { title: p.title, description: p.description, status: p.status, categoryId: p.categoryId, brandId: p.brandId, templateId: p.templateId, handle: p.handle, attributes: p.attributes };
     await this.audit.record(m, ctx, { action: 'product.updated', resourceType: 'product', resourceId: id, before, after });
-    await this.outbox.emit(m, ctx.tenantId, 'product.updated', { product_id: id, changed_fields: Object.keys(dto) });
+    await this.outbox.emit(m, ctx.tenantId, 'product.updated', { product_id: id, changed_fields: givenFields(dto) });
   }
 
   async remove(ctx: TenantContext, id: string): Promise<void> {
@@ -306,7 +313,7 @@ export class ProductsService {
     await this.touchProduct(m, ctx, productId);
     const after = { sku: v.sku, barcode: v.barcode, title: v.title, price: v.price, currency: v.currency, compareAtPrice: v.compareAtPrice, costPrice: v.costPrice, options: v.options, attributes: v.attributes, weightGrams: v.weightGrams, position: v.position };
     await this.audit.record(m, ctx, { action: 'variant.updated', resourceType: 'variant', resourceId: variantId, before, after });
-    await this.outbox.emit(m, ctx.tenantId, 'variant.updated', { product_id: productId, variant_id: variantId, changed_fields: Object.keys(dto) });
+    await this.outbox.emit(m, ctx.tenantId, 'variant.updated', { product_id: productId, variant_id: variantId, changed_fields: givenFields(dto) });
   }
 
   async removeVariant(ctx: TenantContext, productId: string, variantId: string): Promise<void> {

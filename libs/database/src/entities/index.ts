@@ -23,12 +23,19 @@ import {
   ProductTemplateAttribute,
   Variant,
 } from './pim';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookAttempt } from './webhook-attempt.entity';
+import { Feed } from './feeds';
 import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
+export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
+export type { WebhookDeliveryStatus } from './webhook-delivery.entity';
 export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
+export * from './feeds';
 export * from './sync';
 
 /** Every entity of the schema; feature issues append theirs here. */
@@ -57,6 +64,11 @@ export const ENTITIES = [
   Media,
   CatalogExport,
   BulkJob,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
+  // feeds
+  Feed,
   // integrations and sync
   StoreConnection,
   OAuthState,

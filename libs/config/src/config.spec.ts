@@ -1,0 +1,29 @@
+import { ConfigError, DEFAULT_WEBHOOK_RETRY_SCHEDULE, loadConfig } from './config';
+
+describe('webhook configuration', () => {
+  it('defaults to https only, Svix’s schedule, 15 s and 5 days', () => {
+    const c = loadConfig({});
+    expect(c.webhookAllowHttp).toBe(false);
+    expect(c.webhookRetrySchedule).toEqual(DEFAULT_WEBHOOK_RETRY_SCHEDULE);
+    expect(c.webhookRetrySchedule).toEqual([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]);
+    expect(c.webhookTimeoutMs).toBe(15000);
+    expect(c.webhookDisableAfterMs).toBe(5 * 24 * 3600 * 1000);
+    expect(c.allowPrivateNetworkTargets).toBe(false);
+  });
+
+  it('reads overrides', () => {
+    const c = loadConfig({ WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_RETRY_SCHEDULE: '0, 200,400,800', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_SWEEP_MS: '300' });
+    expect(c.webhookAllowHttp).toBe(true);
+    expect(c.webhookRetrySchedule).toEqual([0, 200, 400, 800]);
+    expect(c.webhookTimeoutMs).toBe(1500);
+    expect(c.webhookSweepMs).toBe(300);
+  });
+
+  it('refuses bad values and names them', () => {
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '0,soon' })).toThrow(ConfigError);
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '0,,5' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '-5' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_HTTP: 'maybe' })).toThrow(/WEBHOOK_ALLOW_HTTP/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './address';
+export * from './safe-target';
+export * from './safe-fetch';

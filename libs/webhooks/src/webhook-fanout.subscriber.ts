@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainEvent, prepared } from '@synq/database';
+import { DomainEventSubscriber, EventSubscriber, isEventType, missingEventKeys } from '@synq/events';
+import { LOGGER, Logger } from '@synq/logger';
+import { QueueService } from '@synq/queue';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Webhook fan-out (runs in the worker for every committed event of the catalogue): one delivery row
+ * per enabled endpoint of the event's tenant subscribed to its type (`webhook.test` goes to the one
+ * endpoint named in its data), then one `webhook.deliver` job per delivery with the delivery id as
+ * job id. Idempotent: a redelivered event inserts nothing new and re-adds the same job ids.
+ */
+@Injectable()
+@DomainEventSubscriber()
+export class WebhookFanout implements EventSubscriber {
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queues: QueueService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+  }
+
+  handles(type: string): boolean {
+    return isEventType(type);
+  }
+
+  async handle(event: DomainEvent): Promise<void> {
+    if (!isEventType(event.type)) return;
+    const missing = missingEventKeys(event.type, event.data ?? {});
+    if (missing.length) {
+      this.logger.warn({ eventId: event.id, type: event.type, missing }, 'event data lacks keys its catalogue schema requires');
+    }
+    let target: string | null = null;
+    if (event.type === 'webhook.test') {
+      const id = event.data?.endpoint_id;
+      if (typeof id !== 'string' || !UUID_RE.test(id)) return;
+      target = id;
+    }
+    // The insert commits on its own before anything is enqueued; on a redelivered event the
+    // second SELECT finds the rows the first run inserted but may not have enqueued. (Its status
+    // test avoids implying the partial index of due rows, so the lookup goes by event id.)
+    const rows = await prepared<{ id: string }>(this.db, `WITH ins AS (
+         INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, next_attempt_at)
+         SELECT e.tenant_id, e.id, $2::text, $3::text, 'pending', now()
+           FROM webhook_endpoints e
+          WHERE e.tenant_id = $1 AND e.enabled
+            AND CASE WHEN $4::uuid IS NULL THEN $3::text = ANY (e.events) ELSE e.id = $4::uuid END
+         ON CONFLICT (event_id, endpoint_id) DO NOTHING
+         RETURNING id
+       )
+       SELECT id FROM ins
+       UNION
+       SELECT id FROM webhook_deliveries
+        WHERE event_id = $2::text AND tenant_id = $1 AND attempts = 0 AND status NOT IN ('retrying', 'succeeded', 'failed')`,
+      [event.tenantId, event.id, event.type, target],
+    );
+    if (rows.length === 0) return;
+    await this.queues.addBulk(
+      rows.map((r) => ({ name: 'webhook.deliver', data: { tenantId: event.tenantId, deliveryId: r.id }, jobId: r.id })),
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@synq/config';
+import { LOGGER, Logger } from '@synq/logger';
+import { EnqueueItem, QueueService } from '@synq/queue';
+import { deliveryJobId } from './delivery-policy';
+
+const BATCH = 200;
+
+interface DueRow {
+  id: string;
+  tenant_id: string;
+  attempts: number;
+  abandoned: boolean;
+}
+
+/**
+ * Safety net of the delivery machinery, run by every worker: finds deliveries that are due (past
+ * a grace period) and not held by a live claim, whose wake-up job is gone (never enqueued after a
+ * crash, lost with Redis) or stuck with a dead worker (its claim expired), and enqueues a wake-up
+ * again. Job ids are deterministic and the delivery row is claimed before any attempt, so a sweep
+ * can never cause a second send.
+ */
+@Injectable()
+export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queues: QueueService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), this.config.webhookSweepMs);
+    this.timer.unref();
+  }
+
+  /** One pass; returns the number of wake-ups enqueued. */
+  sweep(): Promise<number> {
+    if (!this.running) {
+      this.running = this.pass()
+        .catch((err: Error) => {
+          this.logger.warn({ err: err.message }, 'webhook sweep failed; will retry');
+          return 0;
+        })
+        .finally(() => (this.running = undefined));
+    }
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const graceMs = Math.max(2 * this.config.webhookSweepMs, 500);
+    const rows: DueRow[] = await this.db.query(
+      `SELECT id, tenant_id, attempts, locked_until IS NOT NULL AS abandoned
+         FROM webhook_deliveries
+        WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - $1 * interval '1 millisecond'
+          AND (locked_until IS NULL OR locked_until < now())
+        ORDER BY next_attempt_at
+        LIMIT $2`,
+      [graceMs, BATCH],
+    );
+    if (rows.length === 0) return 0;
+    const queue = this.queues.queue('webhooks');
+    // job hashes, not getJobState: that one searches the wait list, which is long in a backlog
+    const jobs = await Promise.all(rows.map((r) => queue.getJob(deliveryJobId(r.id, r.attempts))));
+    const items: EnqueueItem[] = [];
+    rows.forEach((r, i) => {
+      const job = jobs[i];
+      const finished = !job || Boolean(job.finishedOn);
+      const active = Boolean(job?.processedOn) && !finished;
+      // a queued job will make the attempt; an active one only counts while its claim is live
+      if (!finished && (!active || !r.abandoned)) return;
+      items.push({
+        name: 'webhook.deliver',
+        data: { tenantId: r.tenant_id, deliveryId: r.id },
+        jobId: `${deliveryJobId(r.id, r.attempts)}.sweep`,
+      });
+    });
+    if (items.length) {
+      await this.queues.addBulk(items);
+      this.logger.info({ count: items.length }, 'webhook sweep re-enqueued due deliveries');
+    }
+    return items.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
