@@ -5,6 +5,7 @@ import { FakeShopify } from '../fakes/fake-shopify';
 import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
 import { SyncFanoutService } from '@synq/sync';
+import { missingEventKeys } from '@synq/events';
 import { createProduct, ledger, LedgerRow, push, runsOf, settled } from './sync-helpers';
 
 describe('sync: retries, throttling, permanent failures, paused connections', () => {
@@ -101,7 +102,8 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
     expect(await runsOf(stack, a, `product_id=${p.id}&status=RETRYING`)).toEqual([]);
     const events = await stack.db.pool.query(`SELECT data FROM events WHERE tenant_id = $1 AND type = 'sync.failed' AND data->>'product_id' = $2 ORDER BY data->>'connection_id'`, [a.tenantId, p.id]);
     expect(events.rows.map((e) => e.data.connection_id).sort()).toEqual([conn.shopify, conn.unified].sort());
-    expect(events.rows.find((e) => e.data.connection_id === conn.unified).data).toMatchObject({ action: 'UPSERT', http_status: 422, error: expect.stringContaining('forbidden words') });
+    expect(events.rows.find((e) => e.data.connection_id === conn.unified).data).toMatchObject({ platform: 'bigcommerce', action: 'UPSERT', http_status: 422, error: expect.stringContaining('forbidden words') });
+    for (const e of events.rows) expect(missingEventKeys('sync.failed', e.data)).toEqual([]);
     const summary = await stack.http.get('/api/v1/sync/summary').set(a.headers);
     expect(summary.body.totals.FAILED).toBeGreaterThanOrEqual(2);
 

@@ -4,6 +4,7 @@ import { eventually, startStack, Stack } from '../helpers/stack';
 import { FakeShopify } from '../fakes/fake-shopify';
 import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
+import { missingEventKeys } from '@synq/events';
 import { createProduct, ledger, push, runsOf, settled } from './sync-helpers';
 
 describe('sync: push a product to Shopify, WooCommerce and a unified-API connection', () => {
@@ -106,6 +107,11 @@ describe('sync: push a product to Shopify, WooCommerce and a unified-API connect
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     const events = await stack.db.pool.query(`SELECT data FROM events WHERE tenant_id = $1 AND type = 'sync.succeeded' AND data->>'product_id' = $2`, [a.tenantId, p.id]);
     expect(events.rows.map((e) => e.data.connection_id).sort()).toEqual([conn.shopify, conn.woocommerce, conn.unified].sort());
+    // the webhook event catalogue's contract: id (the run), connection_id, platform
+    for (const e of events.rows) expect(missingEventKeys('sync.succeeded', e.data)).toEqual([]);
+    const shopEvent = events.rows.find((e) => e.data.connection_id === conn.shopify).data;
+    expect(shopEvent).toMatchObject({ platform: 'shopify', action: 'UPSERT', remote_product_id: sp.id });
+    expect(runs.map((r) => (r as unknown as { id: string }).id)).toContain(shopEvent.id);
     const healthy = await stack.http.get(`/api/v1/integrations/connections/${conn.shopify}`).set(a.headers);
     expect(healthy.body.last_healthy_at).not.toBeNull();
 

@@ -6,7 +6,7 @@ import { chunks, toWooProduct, wooPrices } from './mappers/woocommerce.mapper';
 import { toUnifiedItem, unifiedVariantIds } from './mappers/unified.mapper';
 import { throttleWaitMs } from './shopify.connector';
 import { compareDecimal, decimalString, SyncProduct, SyncVariant } from './sync-product';
-import { isNonPublicAddress } from './target';
+import { assertPublicTarget } from './target';
 
 const ts = '2026-01-01T00:00:00.000Z';
 
@@ -290,10 +290,13 @@ describe('failure classification', () => {
 });
 
 describe('outbound targets', () => {
-  it('recognises non-public addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', 'not-an-ip']) {
-      expect({ a, blocked: isNonPublicAddress(a) }).toEqual({ a, blocked: true });
+  it('refuses non-public store addresses unless private targets are allowed', async () => {
+    for (const url of ['http://127.0.0.1:8080', 'https://10.1.2.3', 'http://[::1]/', 'https://169.254.169.254/latest']) {
+      await expect(assertPublicTarget(url, false)).rejects.toMatchObject({ name: 'ConnectorError', retryable: false });
     }
-    for (const a of ['8.8.8.8', '172.32.0.1', '2606:4700:4700::1111']) expect({ a, blocked: isNonPublicAddress(a) }).toEqual({ a, blocked: false });
+    await expect(assertPublicTarget('ftp://shop.example.com', false)).rejects.toThrow(/store URL refused/);
+    await expect(assertPublicTarget('https://user:pw@shop.example.com', false)).rejects.toThrow(/credentials/);
+    await expect(assertPublicTarget('http://127.0.0.1:8080/shop', true)).resolves.toMatchObject({ pathname: '/shop' });
+    await expect(assertPublicTarget('https://8.8.8.8/', false)).resolves.toMatchObject({ hostname: '8.8.8.8' });
   });
 });

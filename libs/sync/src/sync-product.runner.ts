@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Params, systemContext } from '@synq/common';
@@ -67,6 +68,7 @@ const RELEASE_SQL = `UPDATE sync_states SET lease_job = NULL, lease_until = NULL
   WHERE connection_id = $1 AND product_id = $2 AND lease_job = $3`;
 
 const RUN_COLUMNS = `(tenant_id, connection_id, product_id, action, status, http_status, error, duration_ms, attempt)`;
+const RUN_COLUMNS_WITH_ID = `(id, tenant_id, connection_id, product_id, action, status, http_status, error, duration_ms, attempt)`;
 
 export type SyncOutcome = 'synced' | 'deleted' | 'skipped' | 'nothing-to-do' | 'connection-inactive' | 'busy' | 'gone';
 
@@ -243,15 +245,18 @@ export class SyncProductRunner {
     const err = () => (errParam ??= `${params.add(s.error)}::text`);
     const success = s.runStatus === 'SUCCEEDED' || s.runStatus === 'SKIPPED';
     const settledOk = s.status === 'SYNCED' || s.status === 'DELETED';
+    const runId = randomUUID();
     const events = s.event
       ? [
           {
             type: s.event,
+            // the catalogue's keys (id = the run, platform = the provider) and the product's
             data: {
+              id: runId,
               connection_id: row.connection_id,
+              platform: row.provider,
               product_id: row.product_id,
               action: row.requested_action,
-              provider: row.provider,
               remote_product_id: s.mapping?.remoteProductId ?? row.remote_product_id,
               ...(s.event === 'sync.failed' ? { error: s.error, http_status: s.httpStatus } : {}),
             },
@@ -284,8 +289,8 @@ export class SyncProductRunner {
            lease_job = NULL, lease_until = NULL, updated_at = now()
          WHERE connection_id = ${c} AND product_id = ${p} AND lease_job = ${j}
          RETURNING 1),
-       r AS (INSERT INTO sync_runs ${RUN_COLUMNS}
-             SELECT ${t}, ${c}, ${p}, ${params.add(row.requested_action)}, ${params.add(s.runStatus)}, ${params.add(s.httpStatus)}::int,
+       r AS (INSERT INTO sync_runs ${RUN_COLUMNS_WITH_ID}
+             SELECT ${params.add(runId)}::uuid, ${t}, ${c}, ${p}, ${params.add(row.requested_action)}, ${params.add(s.runStatus)}, ${params.add(s.httpStatus)}::int,
                     ${s.runStatus === 'SUCCEEDED' ? 'NULL' : err()}, ${params.add(durationMs)}, ${params.add(attempt)} FROM u),
        h AS (${health}),
        ${recorded.ctes}
