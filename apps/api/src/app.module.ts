@@ -10,12 +10,14 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AuthGuard } from './common/auth.guard';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { HealthModule } from './health/health.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OrganizationModule } from './organization/organization.module';
 import { PimModule } from './pim/pim.module';
 import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { FeedsModule } from './feeds/feeds.module';
+import { SyncModule } from './sync/sync.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +36,8 @@ export class AppModule {
         PimModule,
         WebhooksModule,
         FeedsModule,
+        IntegrationsModule,
+        SyncModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

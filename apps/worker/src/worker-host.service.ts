@@ -58,6 +58,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         prefix: this.config.redisPrefix,
         // webhook deliveries wait on partners' servers: their queue has its own, wider setting
         concurrency: queue === 'webhooks' ? this.config.webhookConcurrency : this.config.workerConcurrency,
+        lockDuration: this.config.workerLockMs,
+        stalledInterval: this.config.workerLockMs,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err) },
       });
       worker.on('error', (err) => this.logger.warn({ queue, err: err.message }, 'worker connection error'));

@@ -4,6 +4,7 @@ import { CoreModule } from '@synq/core';
 import { EventDispatcher, OutboxRelay } from '@synq/events';
 import { Logger } from '@synq/logger';
 import { BulkJobRunner, CatalogExportRunner } from '@synq/pim';
+import { SyncEngineModule } from '@synq/sync';
 import { EventDispatchProcessor } from './processors/event-dispatch.processor';
 import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
@@ -11,6 +12,8 @@ import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper }
 import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
 import { FeedGenerator, FeedRefresher } from '@synq/feeds';
 import { FeedGenerateProcessor } from './processors/feed-generate.processor';
+import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
+import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -19,7 +22,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker')],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -39,6 +42,8 @@ export class WorkerModule {
         FeedGenerator,
         FeedRefresher,
         FeedGenerateProcessor,
+        SyncFanoutProcessor,
+        SyncProductProcessor,
       ],
     };
   }

@@ -53,6 +53,24 @@ export interface AppConfig {
    * must not hold every slot.
    */
   webhookConcurrency: number;
+  /** Shopify Admin API version the Shopify connector speaks (e.g. 2025-10). */
+  shopifyApiVersion: string;
+  /** The unified-API provider: API base, hosted authorization page, workspace and API key. */
+  unifiedApiBaseUrl: string;
+  unifiedAuthUrl: string;
+  unifiedWorkspaceId: string;
+  unifiedApiKey: string;
+  /** Where the provider sends the user after authorizing (empty: the workspace's own setting). */
+  unifiedSuccessRedirect: string;
+  unifiedFailureRedirect: string;
+  /** Pushes of one product within this window collapse into one remote call per connection. */
+  syncDebounceMs: number;
+  /** Whole-request timeout of every call a connector makes to a platform. */
+  connectorTimeoutMs: number;
+  /** How often the worker re-queues sync ledger rows that are pending without a queued job. */
+  syncSweepMs: number;
+  /** BullMQ job lock (and stalled-job check interval): how soon a dead worker's jobs run again. */
+  workerLockMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +137,16 @@ function url(env: Env, name: string, def: string, protocols: string[]): string {
   return v;
 }
 
+function optionalUrl(env: Env, name: string): string {
+  return env[name] ? url(env, name, '', ['http:', 'https:']) : '';
+}
+
+function apiVersion(env: Env, name: string, def: string): string {
+  const v = str(env, name, def);
+  if (!/^(\d{4}-\d{2}|unstable)$/.test(v)) throw new ConfigError(`${name} must look like 2025-10, got "${v}"`);
+  return v;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -176,6 +204,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
     feedGenerationWaitMs: int(env, 'FEED_GENERATION_WAIT_MS', 600_000, 1_000, 3600_000),
     feedRefreshCheckMs: int(env, 'FEED_REFRESH_CHECK_MS', 60_000, 100, 3600_000),
     webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 50, 1, 1000),
+    shopifyApiVersion: apiVersion(env, 'SHOPIFY_API_VERSION', '2025-10'),
+    unifiedApiBaseUrl: url(env, 'UNIFIED_API_BASE_URL', 'https://api.unified.to', ['http:', 'https:']).replace(/\/+$/, ''),
+    unifiedAuthUrl: url(env, 'UNIFIED_AUTH_URL', 'https://api.unified.to/integration/auth', ['http:', 'https:']),
+    unifiedWorkspaceId: str(env, 'UNIFIED_WORKSPACE_ID', ''),
+    unifiedApiKey: str(env, 'UNIFIED_API_KEY', ''),
+    unifiedSuccessRedirect: optionalUrl(env, 'UNIFIED_SUCCESS_REDIRECT_URL'),
+    unifiedFailureRedirect: optionalUrl(env, 'UNIFIED_FAILURE_REDIRECT_URL'),
+    syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
+    connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
+    syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
+    workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
   };
 }
 

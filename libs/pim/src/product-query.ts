@@ -59,8 +59,10 @@ export const PRODUCT_JSON = `json_build_object(
   'variants', COALESCE((SELECT json_agg(${VARIANT_JSON} ORDER BY v.position, v.created_at, v.id)
                           FROM variants v WHERE v.product_id = p.id), '[]'::json),
   'media', COALESCE((SELECT json_agg(${MEDIA_JSON} ORDER BY m.sort_order, m.created_at, m.id)
-                       FROM media m WHERE m.tenant_id = p.tenant_id
-                        AND (m.product_id = p.id OR m.variant_id IN (SELECT vv.id FROM variants vv WHERE vv.product_id = p.id))),
+                       FROM (SELECT pm.* FROM media pm WHERE pm.product_id = p.id AND pm.tenant_id = p.tenant_id
+                             UNION ALL
+                             SELECT vm.* FROM variants vv JOIN media vm ON vm.variant_id = vv.id
+                              WHERE vv.product_id = p.id AND vm.tenant_id = p.tenant_id) m),
                     '[]'::json),
   'created_at', ${iso('p.created_at')}, 'updated_at', ${iso('p.updated_at')})`;
 

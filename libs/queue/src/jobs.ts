@@ -16,6 +16,13 @@ export interface JobPayloads {
   'webhook.deliver': { tenantId: string; deliveryId: string };
   /** Build a feed's file (skipped while it is current, unless forced). */
   'feed.generate': { tenantId: string; feedId: string; force?: boolean };
+  /**
+   * Fan a push out to the tenant's ACTIVE commerce connections: bump the ledger rows, then one
+   * `sync.product` per (connection, product). `retryFailed` re-pushes only the FAILED rows.
+   */
+  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
+  /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
+  'sync.product': { tenantId: string; connectionId: string; productId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -27,6 +34,9 @@ export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>;
 export interface JobDefinition {
   queue: QueueName;
   attempts: number;
+  /** drop the job from Redis as soon as it completes / finally fails (default: keep a bounded history) */
+  removeOnComplete?: boolean;
+  removeOnFail?: boolean;
 }
 
 export const JOBS: { [N in JobName]: JobDefinition } = {
@@ -37,6 +47,10 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // only cover infrastructure errors (PostgreSQL unreachable while recording, …).
   'webhook.deliver': { queue: 'webhooks', attempts: 10 },
   'feed.generate': { queue: 'exports', attempts: 3 },
+  'sync.fanout': { queue: 'sync', attempts: 10 },
+  // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
+  // state: finished jobs leave at once (history is in sync_runs)
+  'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -3,7 +3,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { redisOptions } from '@synq/redis';
-import { JOBS, JobItem, QueueName, queueOf } from './jobs';
+import { JobDefinition, JOBS, JobItem, QueueName, queueOf } from './jobs';
 
 export interface EnqueueItem {
   name: string;
@@ -13,12 +13,12 @@ export interface EnqueueItem {
 }
 
 export function defaultJobOptions(name: string): JobsOptions {
-  const def = (JOBS as Record<string, { attempts: number }>)[name];
+  const def = (JOBS as Record<string, JobDefinition | undefined>)[name];
   return {
     attempts: def?.attempts ?? 5,
     backoff: { type: 'synq' },
-    removeOnComplete: { count: 1000, age: 3600 },
-    removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+    removeOnComplete: def?.removeOnComplete ? true : { count: 1000, age: 3600 },
+    removeOnFail: def?.removeOnFail ? true : { count: 5000, age: 7 * 24 * 3600 },
   };
 }
 

@@ -151,12 +151,8 @@ export class AccountService {
     };
   }
 
-  /** Whether the tenant has a live store connection (the integrations module's connections table). */
+  /** Whether the tenant has a live store connection (an ACTIVE row of the integrations' connections). */
   private async hasActiveStoreConnection(tenantId: string): Promise<boolean> {
-    const rows: { exists: boolean }[] = await this.db.query(
-      `SELECT to_regclass('public.connections') IS NOT NULL AS exists`,
-    );
-    if (!rows[0]?.exists) return false;
     const r: { connected: boolean }[] = await this.db.query(
       `SELECT EXISTS (SELECT 1 FROM connections WHERE tenant_id = $1 AND status = 'ACTIVE') AS connected`,
       [tenantId],

@@ -27,6 +27,7 @@ import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
+import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -35,6 +36,7 @@ export type { PlanCode } from './plan.entity';
 export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
 export * from './feeds';
+export * from './sync';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -67,4 +69,9 @@ export const ENTITIES = [
   WebhookAttempt,
   // feeds
   Feed,
+  // integrations and sync
+  StoreConnection,
+  OAuthState,
+  SyncState,
+  SyncRun,
 ];

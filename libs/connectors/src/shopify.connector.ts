@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@synq/config';
+import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector } from './connector';
+import { errorForStatus, platformMessage, requestJson } from './http';
+import { shopifyVariantIds, ShopifyVariantNode, toShopifyProductSet } from './mappers/shopify.mapper';
+import { SyncProduct } from './sync-product';
+import { assertPublicTarget } from './target';
+
+export const SHOPIFY_PRODUCT_SET = `mutation SynqProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers, $synchronous: Boolean!) {
+  productSet(input: $input, identifier: $identifier, synchronous: $synchronous) {
+    product { id handle variants(first: 250) { nodes { id sku selectedOptions { name value } } pageInfo { hasNextPage endCursor } } }
+    userErrors { field message code }
+  }
+}`;
+
+export const SHOPIFY_PRODUCT_VARIANTS = `query SynqProductVariants($id: ID!, $after: String) {
+  product(id: $id) { variants(first: 250, after: $after) { nodes { id sku selectedOptions { name value } } pageInfo { hasNextPage endCursor } } }
+}`;
+
+export const SHOPIFY_PRODUCT_DELETE = `mutation SynqProductDelete($input: ProductDeleteInput!) {
+  productDelete(input: $input) { deletedProductId userErrors { field message } }
+}`;
+
+interface GraphQLError {
+  message: string;
+  extensions?: { code?: string };
+}
+
+interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+interface GraphQLAnswer<T> {
+  data?: T;
+  errors?: GraphQLError[];
+  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+}
+
+interface UserError {
+  field?: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+interface VariantConnection {
+  nodes: ShopifyVariantNode[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Milliseconds until the cost bucket holds what the throttled query needs. */
+export function throttleWaitMs(answer: GraphQLAnswer<unknown>): number {
+  const cost = answer.extensions?.cost;
+  const status = cost?.throttleStatus;
+  if (!status || !status.restoreRate) return 1000;
+  const needed = (cost?.requestedQueryCost ?? status.maximumAvailable / 10) - status.currentlyAvailable;
+  return Math.max(1000, Math.ceil((needed / status.restoreRate) * 1000));
+}
+
+/**
+ * Shopify Admin GraphQL API (`POST {shop}/admin/api/{version}/graphql.json`, `X-Shopify-Access-Token`).
+ * Upserts with `productSet` in synchronous mode, identified by the product's Shopify id once known and
+ * by its handle before, so an attempt repeated after a crash updates the product it created instead of
+ * duplicating it. Throttling (HTTP 429 or GraphQL `THROTTLED`) is retryable with the wait Shopify's
+ * cost bucket implies; `userErrors` are permanent and keep Shopify's message.
+ */
+@Injectable()
+export class ShopifyConnector implements StoreConnector {
+  readonly kind = 'shopify' as const;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  payloadFor(product: SyncProduct): unknown {
+    return toShopifyProductSet(product);
+  }
+
+  async upsertProduct(conn: ConnectionTarget, product: SyncProduct, existing: RemoteMapping | null): Promise<RemoteMapping> {
+    const input = toShopifyProductSet(product, existing);
+    let result = await this.productSet(conn, input, existing ? { id: existing.remoteProductId } : { handle: product.handle });
+    if (existing && result.userErrors.length && result.userErrors.every(isMissingProduct)) {
+      // deleted in the Shopify admin meanwhile: create it again
+      result = await this.productSet(conn, toShopifyProductSet(product), { handle: product.handle });
+    }
+    if (result.userErrors.length) {
+      throw new ConnectorError(`Shopify rejected the product: ${result.userErrors.map(describeUserError).join('; ')}`, { status: 200, retryable: false });
+    }
+    const remote = result.product;
+    if (!remote?.id) throw new ConnectorError('Shopify answered productSet without a product', { status: 200, retryable: true });
+    const nodes = [...remote.variants.nodes];
+    let page = remote.variants.pageInfo;
+    while (page.hasNextPage && page.endCursor) {
+      const more = await this.graphql<{ product: { variants: VariantConnection } | null }>(conn, SHOPIFY_PRODUCT_VARIANTS, { id: remote.id, after: page.endCursor });
+      if (!more.product) break;
+      nodes.push(...more.product.variants.nodes);
+      page = more.product.variants.pageInfo;
+    }
+    return { remoteProductId: remote.id, remoteVariantIds: shopifyVariantIds(product, nodes) };
+  }
+
+  async deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void> {
+    const data = await this.graphql<{ productDelete: { deletedProductId: string | null; userErrors: UserError[] } | null }>(conn, SHOPIFY_PRODUCT_DELETE, {
+      input: { id: mapping.remoteProductId },
+    });
+    const errors = data.productDelete?.userErrors ?? [];
+    if (errors.length && !errors.every(isMissingProduct)) {
+      throw new ConnectorError(`Shopify refused to delete the product: ${errors.map(describeUserError).join('; ')}`, { status: 200, retryable: false });
+    }
+  }
+
+  private async productSet(conn: ConnectionTarget, input: unknown, identifier: Record<string, string>) {
+    const data = await this.graphql<{
+      productSet: { product: { id: string; variants: VariantConnection } | null; userErrors: UserError[] } | null;
+    }>(conn, SHOPIFY_PRODUCT_SET, { input, identifier, synchronous: true });
+    if (!data.productSet) throw new ConnectorError('Shopify answered without a productSet result', { status: 200, retryable: true });
+    return data.productSet;
+  }
+
+  private async graphql<T>(conn: ConnectionTarget, query: string, variables: Record<string, unknown>): Promise<T> {
+    const token = conn.credentials.accessToken;
+    if (!conn.baseUrl || !token) throw new ConnectorError('Shopify connection has no shop URL or access token', { retryable: false, auth: true });
+    const shop = await assertPublicTarget(conn.baseUrl, this.config.allowPrivateNetworkTargets);
+    const res = await requestJson({
+      method: 'POST',
+      url: `${shop.origin}/admin/api/${this.config.shopifyApiVersion}/graphql.json`,
+      headers: { 'x-shopify-access-token': token },
+      body: { query, variables },
+      timeoutMs: this.config.connectorTimeoutMs,
+      platform: 'Shopify',
+    });
+    if (res.status < 200 || res.status >= 300) throw errorForStatus('Shopify', res.status, res.headers, res.body);
+    const answer = (res.body && typeof res.body === 'object' ? res.body : {}) as GraphQLAnswer<T>;
+    if (answer.errors?.length) {
+      if (answer.errors.some((e) => e.extensions?.code === 'THROTTLED' || /throttled/i.test(e.message))) {
+        throw new ConnectorError('Shopify throttled the request (query cost over the available budget)', {
+          status: res.status,
+          retryable: true,
+          retryAfterMs: throttleWaitMs(answer),
+        });
+      }
+      const internal = answer.errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+      throw new ConnectorError(`Shopify GraphQL error: ${platformMessage(answer, 'unknown error')}`, { status: res.status, retryable: internal });
+    }
+    if (!answer.data) throw new ConnectorError('Shopify answered without data', { status: res.status, retryable: true });
+    return answer.data;
+  }
+}
+
+function isMissingProduct(e: UserError): boolean {
+  return e.code === 'PRODUCT_DOES_NOT_EXIST' || e.code === 'PRODUCT_NOT_FOUND' || /does not exist|not found/i.test(e.message);
+}
+
+function describeUserError(e: UserError): string {
+  return e.field?.length ? `${e.field.join('.')}: ${e.message}` : e.message;
+}

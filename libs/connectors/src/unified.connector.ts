@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@synq/config';
+import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector, UpsertOptions } from './connector';
+import { JsonResponse, requestOk } from './http';
+import { toUnifiedItem, unifiedVariantIds } from './mappers/unified.mapper';
+import { SyncProduct } from './sync-product';
+
+interface UnifiedItemAnswer {
+  id?: string;
+  slug?: string;
+  variants?: { id?: string; sku?: string | null }[];
+}
+
+/** A connection as the provider describes it (`GET /unified/connection/{id}`). */
+export interface UnifiedConnectionInfo {
+  id: string;
+  integration_type?: string;
+  categories?: string[];
+  external_xref?: string;
+  workspace_id?: string;
+  is_paused?: boolean;
+}
+
+function providerRequest(config: AppConfig, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, allowed: number[] = []): Promise<JsonResponse> {
+  if (!config.unifiedApiKey) throw new ConnectorError('The integration provider is not configured (UNIFIED_API_KEY is empty)', { retryable: false, auth: true });
+  return requestOk(
+    {
+      method,
+      url: `${config.unifiedApiBaseUrl}${path}`,
+      headers: { authorization: `Bearer ${config.unifiedApiKey}` },
+      body,
+      timeoutMs: config.connectorTimeoutMs,
+      platform: 'The integration provider',
+    },
+    allowed,
+  );
+}
+
+/** The unified-API provider's own API: connection lookups for the connect flow. */
+@Injectable()
+export class UnifiedApiClient {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The connection, or undefined when the provider does not know it. */
+  async getConnection(connectionId: string): Promise<UnifiedConnectionInfo | undefined> {
+    const res = await providerRequest(this.config, 'GET', `/unified/connection/${encodeURIComponent(connectionId)}`, undefined, [404]);
+    if (res.status === 404) return undefined;
+    const body = res.body as UnifiedConnectionInfo;
+    if (!body || typeof body !== 'object' || !body.id) throw new ConnectorError('The integration provider answered without a connection', { status: res.status, retryable: true });
+    return body;
+  }
+}
+
+/**
+ * The unified-API provider's commerce item API (`{base}/commerce/{connection_id}/item`, bearer API
+ * key): create POST, update PUT /item/{id}, delete DELETE /item/{id}. After an attempt that may have
+ * created the item without Synq learning its id, it first looks the item up by the product handle
+ * (the item's `slug`).
+ */
+@Injectable()
+export class UnifiedConnector implements StoreConnector {
+  readonly kind = 'unified' as const;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  payloadFor(product: SyncProduct): unknown {
+    return toUnifiedItem(product);
+  }
+
+  async upsertProduct(conn: ConnectionTarget, product: SyncProduct, existing: RemoteMapping | null, opts: UpsertOptions = {}): Promise<RemoteMapping> {
+    const base = this.itemPath(conn);
+    let answer: UnifiedItemAnswer | undefined;
+    if (existing) {
+      const res = await providerRequest(this.config, 'PUT', `${base}/${encodeURIComponent(existing.remoteProductId)}`, toUnifiedItem(product, existing), [404]);
+      if (res.status !== 404) answer = (res.body as UnifiedItemAnswer) ?? { id: existing.remoteProductId };
+    }
+    if (!answer && opts.mayExist) {
+      const found = await this.findBySlug(base, product.handle);
+      if (found?.id) answer = (await providerRequest(this.config, 'PUT', `${base}/${encodeURIComponent(found.id)}`, toUnifiedItem(product)))
+        .body as UnifiedItemAnswer;
+    }
+    if (!answer) answer = (await providerRequest(this.config, 'POST', base, toUnifiedItem(product))).body as UnifiedItemAnswer;
+    const id = answer?.id ?? existing?.remoteProductId;
+    if (!id) throw new ConnectorError('The integration provider answered without an item id', { retryable: true });
+    const variantIds = unifiedVariantIds(product, answer?.variants);
+    return { remoteProductId: String(id), remoteVariantIds: Object.keys(variantIds).length ? variantIds : existing?.remoteVariantIds ?? {} };
+  }
+
+  async deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void> {
+    await providerRequest(this.config, 'DELETE', `${this.itemPath(conn)}/${encodeURIComponent(mapping.remoteProductId)}`, undefined, [404]);
+  }
+
+  private itemPath(conn: ConnectionTarget): string {
+    if (!conn.unifiedConnectionId) throw new ConnectorError('Unified connection has no provider connection id', { retryable: false });
+    return `/commerce/${encodeURIComponent(conn.unifiedConnectionId)}/item`;
+  }
+
+  private async findBySlug(base: string, slug: string): Promise<UnifiedItemAnswer | undefined> {
+    const res = await providerRequest(this.config, 'GET', `${base}?query=${encodeURIComponent(slug)}&limit=100`);
+    const list = Array.isArray(res.body) ? (res.body as UnifiedItemAnswer[]) : [];
+    return list.find((i) => i.slug === slug);
+  }
+}
+
+

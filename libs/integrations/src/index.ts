@@ -1,0 +1,4 @@
+export * from './oauth-state.service';
+export * from './connection-vault.service';
+export * from './connections.store';
+export * from './integrations-lib.module';

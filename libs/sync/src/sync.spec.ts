@@ -1,0 +1,21 @@
+import { payloadHash, stableJson, toSyncProduct } from './sync-product.loader';
+import { syncJobId } from './sync-fanout.service';
+
+describe('sync engine helpers', () => {
+  it('hashes payloads independently of key order and per connector kind', () => {
+    expect(stableJson({ b: 1, a: { d: [2, { y: 1, x: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":0,"y":1}]},"b":1}');
+    expect(payloadHash('shopify', { a: 1, b: 2 })).toBe(payloadHash('shopify', { b: 2, a: 1 }));
+    expect(payloadHash('shopify', { a: 1 })).not.toBe(payloadHash('woocommerce', { a: 1 }));
+    expect(payloadHash('shopify', { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('replaces the view’s JSON-number money with the exact decimal text', () => {
+    const json = JSON.stringify({ id: 'p', variants: [{ id: 'v', price: 0.1, compare_at_price: null }], media: [] });
+    const p = toSyncProduct(json, { v: { price: '0.1000', compare_at_price: null } });
+    expect(p.variants[0]).toMatchObject({ price: '0.1000', compare_at_price: null });
+  });
+
+  it('names child jobs by connection, product and ledger seq', () => {
+    expect(syncJobId('c', 'p', '7')).toBe('sp-c-p-7');
+  });
+});

@@ -1,0 +1,195 @@
+import { FakePlatform, isDecimalString, RecordedRequest, Reply } from './fake-platform';
+
+export interface ShopifyVariant {
+  id: string;
+  sku: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  barcode: string | null;
+  position: number;
+  selectedOptions: { name: string; value: string }[];
+}
+
+export interface ShopifyProduct {
+  id: string;
+  handle: string;
+  title: string;
+  descriptionHtml: string;
+  status: string;
+  options: { name: string; position: number; values: string[] }[];
+  variants: ShopifyVariant[];
+  files: { originalSource: string; alt?: string; contentType: string }[];
+}
+
+interface UserError {
+  field: string[];
+  message: string;
+  code?: string;
+}
+
+const COST = { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 } };
+
+/**
+ * Shopify's Admin GraphQL API for one shop: `POST /admin/api/{version}/graphql.json` with the
+ * `X-Shopify-Access-Token` header, answering `productSet` (synchronous, identified by id or handle;
+ * list fields replace: variants not given are deleted), `productDelete` and the product variants
+ * query. Inputs are checked like Shopify does (options and variants together, every variant with a
+ * value for each option, decimal prices, IMAGE files) and reported as userErrors.
+ */
+export class FakeShopify extends FakePlatform {
+  readonly products = new Map<string, ShopifyProduct>();
+  private seq = 1000;
+
+  constructor(
+    readonly accessToken = 'shpat_test_token',
+    readonly apiVersion = '2025-10',
+  ) {
+    super();
+  }
+
+  /** The next `times` GraphQL calls are throttled (HTTP 200, errors THROTTLED, cost extensions). */
+  throttleNext(times = 1): void {
+    this.failNext(times, {
+      status: 200,
+      body: {
+        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+        extensions: { cost: { requestedQueryCost: 250, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 50, restoreRate: 100 } } },
+      },
+    });
+  }
+
+  byHandle(handle: string): ShopifyProduct | undefined {
+    return [...this.products.values()].find((p) => p.handle === handle);
+  }
+
+  mutations(name: string, from = 0): RecordedRequest[] {
+    return this.since(from).filter((r) => typeof (r.body as { query?: string })?.query === 'string' && (r.body as { query: string }).query.includes(`${name}(`));
+  }
+
+  protected handle(req: RecordedRequest): Reply {
+    if (req.method !== 'POST' || req.path !== `/admin/api/${this.apiVersion}/graphql.json`) return { status: 404, body: { errors: 'Not Found' } };
+    if (req.headers['x-shopify-access-token'] !== this.accessToken) {
+      return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    }
+    const body = req.body as { query?: unknown; variables?: Record<string, unknown> };
+    if (!body || typeof body.query !== 'string') return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
+    const vars = body.variables ?? {};
+    if (body.query.includes('productSet(')) return this.ok({ productSet: this.productSet(vars) });
+    if (body.query.includes('productDelete(')) return this.ok({ productDelete: this.productDelete(vars) });
+    if (/product\(id:/.test(body.query)) {
+      const p = this.products.get(String(vars.id));
+      return this.ok({ product: p ? { variants: { nodes: p.variants.map(node), pageInfo: { hasNextPage: false, endCursor: null } } } : null });
+    }
+    return { status: 200, body: { errors: [{ message: 'Field is not defined on Mutation', extensions: { code: 'undefinedField' } }] } };
+  }
+
+  private ok(data: unknown): Reply {
+    return { status: 200, body: { data, extensions: { cost: COST } } };
+  }
+
+  private productSet(vars: Record<string, unknown>) {
+    const input = vars.input as Record<string, unknown> | undefined;
+    const identifier = vars.identifier as { id?: string; handle?: string } | undefined;
+    const fail = (errors: UserError[]) => ({ product: null, userErrors: errors });
+    if (!input || typeof input !== 'object') return fail([{ field: ['input'], message: 'input is required' }]);
+    if (vars.synchronous !== true) return fail([{ field: ['synchronous'], message: 'Synq expects synchronous mode' }]);
+    const errors = this.validate(input);
+    if (errors.length) return fail(errors);
+
+    let product: ShopifyProduct | undefined;
+    if (identifier?.id) {
+      product = this.products.get(identifier.id);
+      if (!product) return fail([{ field: ['identifier', 'id'], message: 'Product does not exist', code: 'PRODUCT_DOES_NOT_EXIST' }]);
+    } else if (identifier?.handle) product = this.byHandle(identifier.handle);
+    const handle = String(input.handle ?? product?.handle ?? '');
+    const clash = this.byHandle(handle);
+    if (clash && clash !== product) return fail([{ field: ['input', 'handle'], message: `Handle '${handle}' already in use. Please provide a new handle.`, code: 'INVALID' }]);
+    if (!product) {
+      if (typeof input.title !== 'string') return fail([{ field: ['input', 'title'], message: 'Title can\'t be blank', code: 'BLANK' }]);
+      product = { id: `gid://shopify/Product/${this.seq++}`, handle, title: '', descriptionHtml: '', status: 'ACTIVE', options: [], variants: [], files: [] };
+      this.products.set(product.id, product);
+    }
+    product.handle = handle;
+    if (typeof input.title === 'string') product.title = input.title;
+    if (typeof input.descriptionHtml === 'string') product.descriptionHtml = input.descriptionHtml;
+    if (typeof input.status === 'string') product.status = input.status;
+    if (Array.isArray(input.files)) product.files = input.files as ShopifyProduct['files'];
+    if (Array.isArray(input.variants)) {
+      const options = input.productOptions as { name: string; position: number; values: { name: string }[] }[];
+      product.options = options.map((o) => ({ name: o.name, position: o.position, values: o.values.map((v) => v.name) }));
+      const old = new Map(product.variants.map((v) => [v.id, v]));
+      product.variants = (input.variants as Record<string, unknown>[]).map((v, i) => {
+        const id = typeof v.id === 'string' && old.has(v.id) ? v.id : `gid://shopify/ProductVariant/${this.seq++}`;
+        return {
+          id,
+          sku: (v.sku as string) ?? null,
+          price: (v.price as string) ?? '0.00',
+          compareAtPrice: (v.compareAtPrice as string | null) ?? null,
+          barcode: (v.barcode as string) ?? null,
+          position: (v.position as number) ?? i + 1,
+          selectedOptions: (v.optionValues as { optionName: string; name: string }[]).map((o) => ({ name: o.optionName, value: o.name })),
+        };
+      });
+    } else if (!product.variants.length) {
+      product.options = [{ name: 'Title', position: 1, values: ['Default Title'] }];
+      product.variants = [{ id: `gid://shopify/ProductVariant/${this.seq++}`, sku: null, price: '0.00', compareAtPrice: null, barcode: null, position: 1, selectedOptions: [{ name: 'Title', value: 'Default Title' }] }];
+    }
+    return {
+      product: { id: product.id, handle: product.handle, variants: { nodes: product.variants.map(node), pageInfo: { hasNextPage: false, endCursor: null } } },
+      userErrors: [],
+    };
+  }
+
+  private validate(input: Record<string, unknown>): UserError[] {
+    const errors: UserError[] = [];
+    if (input.title !== undefined && (typeof input.title !== 'string' || !input.title.trim())) errors.push({ field: ['input', 'title'], message: 'Title can\'t be blank', code: 'BLANK' });
+    if (input.handle !== undefined && (typeof input.handle !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(input.handle))) errors.push({ field: ['input', 'handle'], message: 'Handle is invalid', code: 'INVALID' });
+    if (input.status !== undefined && !['ACTIVE', 'DRAFT', 'ARCHIVED'].includes(String(input.status))) errors.push({ field: ['input', 'status'], message: 'Status is invalid', code: 'INVALID' });
+    const hasOptions = input.productOptions !== undefined;
+    const hasVariants = input.variants !== undefined;
+    if (hasOptions !== hasVariants) errors.push({ field: ['input'], message: 'productOptions and variants must be given together', code: 'INVALID_INPUT' });
+    if (Array.isArray(input.productOptions) && Array.isArray(input.variants)) {
+      const options = input.productOptions as { name?: unknown; values?: { name?: unknown }[] }[];
+      if (options.length > 3) errors.push({ field: ['input', 'productOptions'], message: 'Can only specify a maximum of 3 options', code: 'OPTIONS_OVER_LIMIT' });
+      const combos = new Set<string>();
+      (input.variants as Record<string, unknown>[]).forEach((v, i) => {
+        const field = ['input', 'variants', String(i)];
+        const values = v.optionValues as { optionName?: unknown; name?: unknown }[] | undefined;
+        if (!Array.isArray(values) || values.length !== options.length) {
+          errors.push({ field: [...field, 'optionValues'], message: 'Option values must be provided for each product option', code: 'INVALID_INPUT' });
+          return;
+        }
+        for (const ov of values) {
+          const opt = options.find((o) => o.name === ov.optionName);
+          if (!opt || !opt.values?.some((x) => x.name === ov.name)) errors.push({ field: [...field, 'optionValues'], message: `Option value '${String(ov.name)}' does not exist on option '${String(ov.optionName)}'`, code: 'OPTION_VALUE_DOES_NOT_EXIST' });
+        }
+        const key = JSON.stringify(values.map((x) => [x.optionName, x.name]));
+        if (combos.has(key)) errors.push({ field, message: 'The variant already exists', code: 'VARIANT_ALREADY_EXISTS' });
+        combos.add(key);
+        if (v.price !== undefined && !isDecimalString(v.price)) errors.push({ field: [...field, 'price'], message: 'Price is invalid', code: 'INVALID' });
+        if (v.compareAtPrice !== undefined && v.compareAtPrice !== null && !isDecimalString(v.compareAtPrice)) errors.push({ field: [...field, 'compareAtPrice'], message: 'Compare at price is invalid', code: 'INVALID' });
+      });
+    }
+    if (input.files !== undefined) {
+      if (!Array.isArray(input.files)) errors.push({ field: ['input', 'files'], message: 'files must be a list', code: 'INVALID' });
+      else
+        (input.files as Record<string, unknown>[]).forEach((f, i) => {
+          if (typeof f.originalSource !== 'string' || !/^https?:\/\//.test(f.originalSource) || f.contentType !== 'IMAGE') {
+            errors.push({ field: ['input', 'files', String(i)], message: 'File is invalid', code: 'INVALID' });
+          }
+        });
+    }
+    return errors;
+  }
+
+  private productDelete(vars: Record<string, unknown>) {
+    const id = (vars.input as { id?: string } | undefined)?.id;
+    if (!id || !this.products.has(id)) return { deletedProductId: null, userErrors: [{ field: ['id'], message: 'Product does not exist' }] };
+    this.products.delete(id);
+    return { deletedProductId: id, userErrors: [] };
+  }
+}
+
+function node(v: ShopifyVariant) {
+  return { id: v.id, sku: v.sku, selectedOptions: v.selectedOptions };
+}

@@ -1,0 +1,222 @@
+import { FakePlatform, isDecimalString, RecordedRequest, Reply } from './fake-platform';
+
+export interface WooVariation {
+  id: number;
+  parent_id: number;
+  sku: string;
+  regular_price: string;
+  sale_price: string;
+  global_unique_id: string;
+  attributes: { name: string; option: string }[];
+  image: { src: string; alt?: string } | null;
+}
+
+export interface WooProduct {
+  id: number;
+  name: string;
+  slug: string;
+  type: 'simple' | 'variable';
+  status: string;
+  description: string;
+  sku: string;
+  regular_price: string;
+  sale_price: string;
+  global_unique_id: string;
+  images: { src: string; alt?: string }[];
+  attributes: { name: string; position?: number; visible?: boolean; variation?: boolean; options: string[] }[];
+  variations: number[];
+}
+
+const err = (status: number, code: string, message: string): Reply => ({ status, body: { code, message, data: { status } } });
+
+/**
+ * WooCommerce REST API v3 of one store (`/wp-json/wc/v3`), consumer key and secret over basic auth:
+ * products (list by `sku`, create, update, delete with `force`) and their variations (list, and the
+ * batch endpoint with at most 100 objects). SKUs are unique across products and variations; invalid
+ * fields answer 400 with Woo's `{code, message, data: {status}}`.
+ */
+export class FakeWooCommerce extends FakePlatform {
+  readonly products = new Map<number, WooProduct>();
+  readonly variations = new Map<number, WooVariation>();
+  private seq = 100;
+
+  constructor(
+    readonly consumerKey = 'ck_test_0123456789',
+    readonly consumerSecret = 'cs_test_0123456789',
+  ) {
+    super();
+  }
+
+  bySku(sku: string): WooProduct | undefined {
+    return [...this.products.values()].find((p) => p.sku === sku);
+  }
+
+  variationsOf(productId: number): WooVariation[] {
+    return (this.products.get(productId)?.variations ?? []).map((id) => this.variations.get(id)!).filter(Boolean);
+  }
+
+  protected handle(req: RecordedRequest): Reply {
+    const auth = req.headers.authorization ?? '';
+    const expected = `Basic ${Buffer.from(`${this.consumerKey}:${this.consumerSecret}`).toString('base64')}`;
+    if (auth !== expected) return err(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+    const m = /^\/wp-json\/wc\/v3\/products(?:\/(\d+))?(?:\/(variations)(?:\/(batch))?)?$/.exec(req.path);
+    if (!m) return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+    const id = m[1] ? Number(m[1]) : undefined;
+    if (m[2]) {
+      const parent = id !== undefined ? this.products.get(id) : undefined;
+      if (!parent) return err(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.');
+      if (m[3] && req.method === 'POST') return this.batch(parent, req.body as Record<string, unknown>);
+      if (!m[3] && req.method === 'GET') {
+        const perPage = Number(req.query.get('per_page') ?? 10);
+        const page = Number(req.query.get('page') ?? 1);
+        return { status: 200, body: this.variationsOf(parent.id).slice((page - 1) * perPage, page * perPage) };
+      }
+      return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+    }
+    if (id === undefined) {
+      if (req.method === 'GET') {
+        const sku = req.query.get('sku');
+        return { status: 200, body: [...this.products.values()].filter((p) => sku === null || p.sku === sku).map(view) };
+      }
+      if (req.method === 'POST') return this.save(undefined, req.body as Record<string, unknown>);
+    } else {
+      const p = this.products.get(id);
+      if (!p) return err(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.');
+      if (req.method === 'GET') return { status: 200, body: view(p) };
+      if (req.method === 'PUT') return this.save(p, req.body as Record<string, unknown>);
+      if (req.method === 'DELETE') {
+        if (req.query.get('force') !== 'true') return err(501, 'woocommerce_rest_trash_not_supported', 'Resource does not support trashing.');
+        for (const v of p.variations) this.variations.delete(v);
+        this.products.delete(id);
+        return { status: 200, body: view(p) };
+      }
+    }
+    return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+  }
+
+  private skuTaken(sku: string, self?: { product?: number; variation?: number }): boolean {
+    if (!sku) return false;
+    for (const p of this.products.values()) if (p.sku === sku && p.id !== self?.product) return true;
+    for (const v of this.variations.values()) if (v.sku === sku && v.id !== self?.variation) return true;
+    return false;
+  }
+
+  private save(existing: WooProduct | undefined, b: Record<string, unknown>): Reply {
+    if (!b || typeof b !== 'object') return err(400, 'rest_invalid_json', 'Invalid JSON body passed.');
+    if (!existing && (typeof b.name !== 'string' || !b.name)) return err(400, 'rest_missing_callback_param', 'Missing parameter(s): name');
+    if (b.type !== undefined && !['simple', 'variable'].includes(String(b.type))) return err(400, 'rest_invalid_param', 'Invalid parameter(s): type');
+    if (b.status !== undefined && !['publish', 'draft', 'private', 'pending'].includes(String(b.status))) return err(400, 'rest_invalid_param', 'Invalid parameter(s): status');
+    for (const f of ['regular_price', 'sale_price']) {
+      if (b[f] !== undefined && b[f] !== '' && !isDecimalString(b[f])) return err(400, 'rest_invalid_param', `Invalid parameter(s): ${f}`);
+    }
+    if (b.images !== undefined && (!Array.isArray(b.images) || b.images.some((i: { src?: unknown }) => typeof i?.src !== 'string'))) return err(400, 'rest_invalid_param', 'Invalid parameter(s): images');
+    if (b.attributes !== undefined && (!Array.isArray(b.attributes) || b.attributes.some((a: { name?: unknown; options?: unknown }) => typeof a?.name !== 'string' || !Array.isArray(a.options)))) {
+      return err(400, 'rest_invalid_param', 'Invalid parameter(s): attributes');
+    }
+    const sku = b.sku !== undefined ? String(b.sku) : existing?.sku ?? '';
+    if (this.skuTaken(sku, { product: existing?.id })) return err(400, 'product_invalid_sku', 'Invalid or duplicated SKU.');
+    const p: WooProduct = existing ?? {
+      id: this.seq++,
+      name: '',
+      slug: '',
+      type: 'simple',
+      status: 'publish',
+      description: '',
+      sku: '',
+      regular_price: '',
+      sale_price: '',
+      global_unique_id: '',
+      images: [],
+      attributes: [],
+      variations: [],
+    };
+    for (const f of ['name', 'slug', 'type', 'status', 'description', 'regular_price', 'sale_price', 'global_unique_id', 'images', 'attributes'] as const) {
+      if (b[f] !== undefined) (p as unknown as Record<string, unknown>)[f] = b[f];
+    }
+    p.sku = sku;
+    if (!existing) this.products.set(p.id, p);
+    return { status: existing ? 200 : 201, body: view(p) };
+  }
+
+  private batch(parent: WooProduct, b: Record<string, unknown>): Reply {
+    const create = (b?.create as Record<string, unknown>[] | undefined) ?? [];
+    const update = (b?.update as Record<string, unknown>[] | undefined) ?? [];
+    const del = (b?.delete as number[] | undefined) ?? [];
+    if (create.length + update.length + del.length > 100) return err(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+    if (parent.type !== 'variable') return err(400, 'woocommerce_rest_invalid_product_type', 'Variations can only be added to variable products.');
+    const itemErr = (code: string, message: string, status = 400) => ({ id: 0, error: { code, message, data: { status } } });
+    const checkFields = (v: Record<string, unknown>): string | undefined => {
+      for (const f of ['regular_price', 'sale_price']) if (v[f] !== undefined && v[f] !== '' && !isDecimalString(v[f])) return `Invalid parameter(s): ${f}`;
+      const attrs = v.attributes as { name?: unknown; option?: unknown }[] | undefined;
+      if (attrs !== undefined) {
+        if (!Array.isArray(attrs)) return 'Invalid parameter(s): attributes';
+        for (const a of attrs) {
+          const def = parent.attributes.find((x) => x.name === a.name && x.variation);
+          if (!def || !def.options.includes(String(a.option))) return `Invalid attribute ${String(a.name)}: ${String(a.option)}`;
+        }
+      }
+      return undefined;
+    };
+    const out = { create: [] as unknown[], update: [] as unknown[], delete: [] as unknown[] };
+    for (const v of create) {
+      const bad = checkFields(v);
+      if (bad) {
+        out.create.push(itemErr('rest_invalid_param', bad));
+        continue;
+      }
+      const sku = v.sku ? String(v.sku) : '';
+      if (this.skuTaken(sku)) {
+        out.create.push(itemErr('product_invalid_sku', 'Invalid or duplicated SKU.'));
+        continue;
+      }
+      const row: WooVariation = {
+        id: this.seq++,
+        parent_id: parent.id,
+        sku,
+        regular_price: String(v.regular_price ?? ''),
+        sale_price: String(v.sale_price ?? ''),
+        global_unique_id: String(v.global_unique_id ?? ''),
+        attributes: (v.attributes as WooVariation['attributes']) ?? [],
+        image: (v.image as WooVariation['image']) ?? null,
+      };
+      this.variations.set(row.id, row);
+      parent.variations.push(row.id);
+      out.create.push(row);
+    }
+    for (const v of update) {
+      const row = this.variations.get(Number(v.id));
+      if (!row || row.parent_id !== parent.id) {
+        out.update.push(itemErr('woocommerce_rest_product_variation_invalid_id', 'Invalid ID.'));
+        continue;
+      }
+      const bad = checkFields(v);
+      if (bad) {
+        out.update.push({ ...itemErr('rest_invalid_param', bad), id: row.id });
+        continue;
+      }
+      if (v.sku !== undefined && this.skuTaken(String(v.sku), { variation: row.id })) {
+        out.update.push({ ...itemErr('product_invalid_sku', 'Invalid or duplicated SKU.'), id: row.id });
+        continue;
+      }
+      for (const f of ['sku', 'regular_price', 'sale_price', 'global_unique_id', 'attributes', 'image'] as const) {
+        if (v[f] !== undefined) (row as unknown as Record<string, unknown>)[f] = v[f];
+      }
+      out.update.push(row);
+    }
+    for (const id of del) {
+      const row = this.variations.get(Number(id));
+      if (!row || row.parent_id !== parent.id) {
+        out.delete.push(itemErr('woocommerce_rest_product_variation_invalid_id', 'Invalid ID.'));
+        continue;
+      }
+      this.variations.delete(row.id);
+      parent.variations = parent.variations.filter((x) => x !== row.id);
+      out.delete.push(row);
+    }
+    return { status: 200, body: out };
+  }
+}
+
+function view(p: WooProduct) {
+  return { ...p };
+}
