@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { WebhookDeliveryService } from '@synq/webhooks';
+import { WebhookDeliveryService, WebhookSweeper } from '@synq/webhooks';
 import { ReceivedWebhook, WebhookReceiver } from '../fakes/webhook-receiver';
 import { registerAccount, TestAccount } from '../helpers/accounts';
 import { emitEvent } from '../helpers/events';
@@ -340,6 +340,32 @@ describe('webhook delivery by the worker', () => {
     await settled(ep.id, rows[0].id);
     await sleep(1000);
     expect(receiver.at('/orphan')).toHaveLength(1);
+  });
+
+  it('the retention purge removes settled deliveries past WEBHOOK_RETENTION_DAYS, and nothing else', async () => {
+    const ep = await subscribe('/retention', ['order.created']);
+    const ids: string[] = [];
+    for (const [n, status, age] of [[1, 'delivered', 40], [2, 'failed', 40], [3, 'delivered', 2], [4, 'retrying', 40]] as const) {
+      const ev = await stack.db.pool.query(
+        `INSERT INTO events (id, tenant_id, type, data) VALUES ($2, $1, 'order.created', '{}') RETURNING id`,
+        [acct.tenantId, `evt_retention0000000000000${n}`],
+      );
+      const d = await stack.db.pool.query(
+        `INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, 'order.created', $4, now() + interval '1 day', now() - $5 * interval '1 day') RETURNING id`,
+        [acct.tenantId, ep.id, ev.rows[0].id, status, age],
+      );
+      await stack.db.pool.query(`INSERT INTO webhook_attempts (tenant_id, delivery_id, attempt, response_code) VALUES ($1, $2, 1, 200)`, [acct.tenantId, d.rows[0].id]);
+      ids.push(d.rows[0].id);
+    }
+    const sweeper = stack.worker!.get(WebhookSweeper);
+    expect(await sweeper.purgeIfDue(true)).toBeGreaterThanOrEqual(2);
+    const left = await stack.db.pool.query(`SELECT id FROM webhook_deliveries WHERE id = ANY($1)`, [ids]);
+    expect(left.rows.map((r) => r.id).sort()).toEqual([ids[2], ids[3]].sort());
+    const attempts = await stack.db.pool.query(`SELECT count(*)::int AS n FROM webhook_attempts WHERE delivery_id = ANY($1)`, [[ids[0], ids[1]]]);
+    expect(attempts.rows[0].n).toBe(0);
+    // at most once an hour across workers: a second pass right away does nothing
+    expect(await sweeper.purgeIfDue()).toBe(0);
   });
 
   it('a delivery already queued when its endpoint is paused is not sent', async () => {

@@ -41,6 +41,8 @@ export interface AppConfig {
   webhookDisableAfterMs: number;
   /** How often the worker looks for deliveries that are due but have no queued job. */
   webhookSweepMs: number;
+  /** days a settled (delivered/failed) webhook delivery and its attempts are kept before the purge removes them */
+  webhookRetentionDays: number;
   /** a generated feed file is served without re-checking the catalog for this long */
   feedCacheTtlSeconds: number;
   /** a public request waits at most this long for a feed generation */
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
     webhookDisableAfterMs: int(env, 'WEBHOOK_DISABLE_AFTER_MS', 5 * 24 * 3600_000, 1_000, 365 * 24 * 3600_000),
     webhookSweepMs: int(env, 'WEBHOOK_SWEEP_MS', 10_000, 50, 3600_000),
+    webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 1, 3650),
     feedCacheTtlSeconds: int(env, 'FEED_CACHE_TTL_SECONDS', 300, 1, 86_400),
     feedGenerationWaitMs: int(env, 'FEED_GENERATION_WAIT_MS', 600_000, 1_000, 3600_000),
     feedRefreshCheckMs: int(env, 'FEED_REFRESH_CHECK_MS', 60_000, 100, 3600_000),

@@ -4,9 +4,15 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
 import { EnqueueItem, QueueService } from '@synq/queue';
+import { RedisService } from '@synq/redis';
+import { queryRows } from '@synq/database';
 import { deliveryJobId } from './delivery-policy';
 
 const BATCH = 200;
+/** rows removed per purge statement, and the cap of statements per purge pass */
+const PURGE_BATCH = 5_000;
+const PURGE_MAX_BATCHES = 50;
+const PURGE_EVERY_MS = 3600_000;
 
 interface DueRow {
   id: string;
@@ -32,6 +38,7 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queues: QueueService,
+    private readonly redis: RedisService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,7 +49,8 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
   /** One pass; returns the number of wake-ups enqueued. */
   sweep(): Promise<number> {
     if (!this.running) {
-      this.running = this.pass()
+      this.running = Promise.all([this.pass(), this.purgeIfDue()])
+        .then(([enqueued]) => enqueued)
         .catch((err: Error) => {
           this.logger.warn({ err: err.message }, 'webhook sweep failed; will retry');
           return 0;
@@ -85,6 +93,35 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
       this.logger.info({ count: items.length }, 'webhook sweep re-enqueued due deliveries');
     }
     return items.length;
+  }
+
+  /**
+   * Retention: settled deliveries (and, by cascade, their attempts) older than
+   * WEBHOOK_RETENTION_DAYS are deleted in bounded batches. A Redis key taken with NX makes this run
+   * at most once per hour across every worker; returns the number of deliveries removed.
+   */
+  async purgeIfDue(force = false): Promise<number> {
+    const key = this.redis.key('webhooks', 'purge');
+    if (force) await this.redis.client.del(key);
+    const ok = await this.redis.client.set(key, String(Date.now()), 'PX', PURGE_EVERY_MS, 'NX');
+    if (ok !== 'OK') return 0;
+    let removed = 0;
+    for (let i = 0; i < PURGE_MAX_BATCHES; i++) {
+      const rows = await queryRows<unknown>(
+        this.db,
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries
+            WHERE status IN ('delivered', 'failed') AND created_at < now() - $1 * interval '1 day'
+            LIMIT $2)
+         RETURNING 1`,
+        [this.config.webhookRetentionDays, PURGE_BATCH],
+      );
+      const n = rows.length;
+      removed += n;
+      if (n < PURGE_BATCH) break;
+    }
+    if (removed) this.logger.info({ removed, retentionDays: this.config.webhookRetentionDays }, 'purged settled webhook deliveries');
+    return removed;
   }
 
   async onApplicationShutdown(): Promise<void> {

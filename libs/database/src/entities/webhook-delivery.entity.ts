@@ -14,6 +14,7 @@ export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'fail
 @Index('uq_webhook_deliveries_event_endpoint', ['eventId', 'endpointId'], { unique: true })
 @Index('idx_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt', 'id'])
 @Index('idx_webhook_deliveries_due', ['nextAttemptAt'], { where: `status IN ('pending', 'retrying')` })
+@Index('idx_webhook_deliveries_settled', ['createdAt'], { where: `status IN ('delivered', 'failed')` })
 export class WebhookDelivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;
