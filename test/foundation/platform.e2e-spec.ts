@@ -1,3 +1,4 @@
+import { TokenService } from '@synq/auth';
 import { registerAccount, TestAccount } from '../helpers/accounts';
 import { startStack, Stack } from '../helpers/stack';
 
@@ -104,6 +105,31 @@ describe('Platform API foundation', () => {
       const bad = await stack.http.post('/api/v1/organization/members').set(owner.headers).send({ email: 'x@example.com', role: 'god' });
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].field).toBe('role');
+    });
+
+    it("a removed member's or re-roled member's tokens stop working at once", async () => {
+      const added = await stack.http.post('/api/v1/organization/members').set(owner.headers).send({ email: 'revoke@example.com', role: 'editor' });
+      expect(added.status).toBe(201);
+      const { rows } = await stack.db.pool.query(`SELECT user_id FROM memberships WHERE id = $1`, [added.body.id]);
+      const tokens = stack.api!.get(TokenService);
+      const mint = (role: 'editor' | 'admin') =>
+        tokens.issue({ sub: rows[0].user_id, tenantId: owner.tenantId, orgId: owner.orgId, email: 'revoke@example.com', role });
+      const headers = (t: string) => ({ Authorization: `Bearer ${t}`, 'X-Tenant-ID': owner.tenantId, 'X-Org-ID': owner.orgId });
+      const editorToken = mint('editor');
+      expect((await stack.http.get('/api/v1/organization').set(headers(editorToken))).status).toBe(200);
+
+      expect((await stack.http.patch(`/api/v1/organization/members/${added.body.id}`).set(owner.headers).send({ role: 'viewer' })).status).toBe(200);
+      const refused = await stack.http.get('/api/v1/organization').set(headers(editorToken));
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toMatch(/revoked/);
+      // the owner's own token is untouched
+      expect((await stack.http.get('/api/v1/organization').set(owner.headers)).status).toBe(200);
+
+      await new Promise((r) => setTimeout(r, 1100)); // a token issued after the change works
+      const fresh = mint('editor');
+      expect((await stack.http.get('/api/v1/organization').set(headers(fresh))).status).toBe(200);
+      expect((await stack.http.delete(`/api/v1/organization/members/${added.body.id}`).set(owner.headers)).status).toBe(204);
+      expect((await stack.http.get('/api/v1/organization').set(headers(fresh))).status).toBe(401);
     });
 
     it('pages members by cursor with a Link header', async () => {

@@ -1,3 +1,4 @@
 export * from './token.service';
 export * from './api-key';
 export * from './auth-lib.module';
+export * from './token-revocations';

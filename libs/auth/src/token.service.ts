@@ -49,7 +49,7 @@ export class TokenService {
     } catch {
       return undefined;
     }
-    const { sub, tenantId, orgId, email, role } = payload;
+    const { sub, tenantId, orgId, email, role, iat } = payload;
     if (
       typeof sub !== 'string' ||
       typeof tenantId !== 'string' ||
@@ -59,6 +59,6 @@ export class TokenService {
     ) {
       return undefined;
     }
-    return { sub, tenantId, orgId, email: typeof email === 'string' ? email : '', role: role as Role };
+    return { sub, tenantId, orgId, email: typeof email === 'string' ? email : '', role: role as Role, iat: typeof iat === 'number' ? iat : undefined };
   }
 }

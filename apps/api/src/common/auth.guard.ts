@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { looksLikeApiKey, TokenService } from '@synq/auth';
+import { looksLikeApiKey, TokenRevocations, TokenService } from '@synq/auth';
 import {
   BadRequestError,
   ForbiddenError,
@@ -26,6 +26,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -84,6 +85,7 @@ export class AuthGuard implements CanActivate {
     }
     const claims = this.tokens.check(token);
     if (!claims) throw new UnauthorizedError('Invalid or expired token');
+    if (await this.revocations.isRevoked(claims)) throw new UnauthorizedError('This token was revoked; sign in again');
     return {
       tenantId: claims.tenantId,
       orgId: claims.orgId,

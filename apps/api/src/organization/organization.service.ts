@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
+import { TokenRevocations } from '@synq/auth';
 import { ConflictError, decodeCursor, ForbiddenError, NotFoundError, Role, TenantContext, toPage } from '@synq/common';
 import { Membership, Organization, prepared, User } from '@synq/database';
 import { AddMemberDto, UpdateMemberDto, UpdateOrganizationDto } from './dto/organization.dto';
@@ -31,6 +32,7 @@ export class OrganizationService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   /** One indexed query: this route is the hot path of the HTTP benchmark. */
@@ -143,7 +145,7 @@ export class OrganizationService {
   }
 
   async updateMember(ctx: TenantContext, id: string, dto: UpdateMemberDto) {
-    await this.db.transaction(async (m) => {
+    const changedUser = await this.db.transaction(async (m): Promise<string | undefined> => {
       const owners = await this.lockOwners(m, ctx);
       const member = await m.getRepository(Membership).findOne({ where: { id, tenantId: ctx.tenantId, orgId: ctx.orgId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw new NotFoundError('Member', id);
@@ -153,7 +155,7 @@ export class OrganizationService {
       if (member.role === 'owner' && dto.role !== 'owner' && owners <= 1) {
         throw new ConflictError('The last owner cannot be demoted', 'LAST_OWNER');
       }
-      if (member.role === dto.role) return;
+      if (member.role === dto.role) return undefined;
       await m.getRepository(Membership).update({ id, tenantId: ctx.tenantId }, { role: dto.role });
       await this.audit.record(m, ctx, {
         action: 'member.role_changed',
@@ -162,12 +164,15 @@ export class OrganizationService {
         before: { role: member.role },
         after: { role: dto.role },
       });
+      return member.userId;
     });
+    // tokens carry the role: the old ones stop working, the user signs in again for the new role
+    if (changedUser) await this.revocations.revoke(ctx.tenantId, changedUser);
     return this.getMember(ctx, id);
   }
 
   async removeMember(ctx: TenantContext, id: string): Promise<void> {
-    await this.db.transaction(async (m) => {
+    const userId = await this.db.transaction(async (m) => {
       const owners = await this.lockOwners(m, ctx);
       const member = await m.getRepository(Membership).findOne({ where: { id, tenantId: ctx.tenantId, orgId: ctx.orgId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw new NotFoundError('Member', id);
@@ -180,6 +185,8 @@ export class OrganizationService {
         resourceId: id,
         before: { user_id: member.userId, role: member.role },
       });
+      return member.userId;
     });
+    await this.revocations.revoke(ctx.tenantId, userId);
   }
 }
