@@ -2,3 +2,4 @@ export * from './errors';
 export * from './tenant-context';
 export * from './pagination';
 export * from './sql';
+export * from './periodic';

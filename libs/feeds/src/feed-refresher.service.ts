@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
 import { QueueService } from '@synq/queue';
+import { PeriodicTask } from '@synq/common';
 
 const BATCH = 200;
 
@@ -15,31 +16,24 @@ const BATCH = 200;
  */
 @Injectable()
 export class FeedRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queues: QueueService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.check(), this.config.feedRefreshCheckMs);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask('feed refresh check', config.feedRefreshCheckMs, () => this.pass(), 0, logger);
   }
 
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  /** One pass; returns the number of feeds queued for a check. */
   check(): Promise<number> {
-    if (!this.running) {
-      this.running = this.pass()
-        .catch((err: Error) => {
-          this.logger.warn({ err: err.message }, 'feed refresh check failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }
-    return this.running;
+    return this.task.runOnce();
   }
 
   private async pass(): Promise<number> {
@@ -58,7 +52,6 @@ export class FeedRefresher implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

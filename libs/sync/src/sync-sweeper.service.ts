@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
+import { PeriodicTask } from '@synq/common';
 import { prepared } from '@synq/database';
 import { OAuthStateService } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
@@ -19,8 +20,7 @@ export const SYNC_RUNS_RETENTION_DAYS = 30;
  */
 @Injectable()
 export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task: PeriodicTask<number>;
   private lastPurge = 0;
 
   constructor(
@@ -29,46 +29,47 @@ export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly states: OAuthStateService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('sync sweep', config.syncSweepMs, () => this.pass(), 0, logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweep().finally(() => (this.running = undefined));
-    }, this.config.syncSweepMs);
+    this.task.start();
   }
 
   /** One pass; answers how many rows were queued again. */
-  async sweep(): Promise<number> {
-    let queued = 0;
-    try {
-      const rows = await prepared<{ tenant_id: string; connection_id: string; product_id: string; requested_seq: string }>(
-        this.db,
-        `SELECT s.tenant_id, s.connection_id, s.product_id, s.requested_seq::text
-           FROM sync_states s JOIN connections c ON c.id = s.connection_id AND c.status = 'ACTIVE'
-          WHERE s.status = 'PENDING' AND s.updated_at < now() - $1 * interval '1 millisecond'
-            AND s.requested_seq > s.synced_seq AND (s.lease_until IS NULL OR s.lease_until < now())
-          ORDER BY s.updated_at LIMIT ${BATCH}`,
-        [this.config.syncSweepMs],
-      );
-      const byTenant = new Map<string, typeof rows>();
-      for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
-      for (const [tenantId, list] of byTenant) await this.fanout.enqueue(tenantId, list, 0);
-      queued = rows.length;
-      if (Date.now() - this.lastPurge > 3600_000) {
-        this.lastPurge = Date.now();
-        await this.db.query(
-          `DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE created_at < now() - interval '${SYNC_RUNS_RETENTION_DAYS} days' LIMIT 10000)`,
-        );
-        await this.states.purgeExpired();
-      }
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'sync sweep failed; will retry');
+  sweep(): Promise<number> {
+    return this.task.runOnce();
+  }
+
+  private async pass(): Promise<number> {
+    const rows = await prepared<{ tenant_id: string; connection_id: string; product_id: string; requested_seq: string }>(
+      this.db,
+      `SELECT s.tenant_id, s.connection_id, s.product_id, s.requested_seq::text
+         FROM sync_states s JOIN connections c ON c.id = s.connection_id AND c.status = 'ACTIVE'
+        WHERE s.status = 'PENDING' AND s.updated_at < now() - $1 * interval '1 millisecond'
+          AND s.requested_seq > s.synced_seq AND (s.lease_until IS NULL OR s.lease_until < now())
+        ORDER BY s.updated_at LIMIT ${BATCH}`,
+      [this.config.syncSweepMs],
+    );
+    const byTenant = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const list = byTenant.get(r.tenant_id);
+      if (list) list.push(r);
+      else byTenant.set(r.tenant_id, [r]);
     }
-    return queued;
+    for (const [tenantId, list] of byTenant) await this.fanout.enqueue(tenantId, list, 0);
+    if (Date.now() - this.lastPurge > 3600_000) {
+      this.lastPurge = Date.now();
+      await this.db.query(
+        `DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE created_at < now() - interval '${SYNC_RUNS_RETENTION_DAYS} days' LIMIT 10000)`,
+      );
+      await this.states.purgeExpired();
+    }
+    return rows.length;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

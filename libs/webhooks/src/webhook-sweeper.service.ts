@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
 import { EnqueueItem, QueueService } from '@synq/queue';
 import { RedisService } from '@synq/redis';
+import { PeriodicTask } from '@synq/common';
 import { queryRows } from '@synq/database';
 import { deliveryJobId } from './delivery-policy';
 
@@ -30,8 +31,7 @@ interface DueRow {
  */
 @Injectable()
 export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -39,25 +39,23 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly queues: QueueService,
     private readonly redis: RedisService,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'webhook sweep',
+      config.webhookSweepMs,
+      async () => (await Promise.all([this.pass(), this.purgeIfDue()]))[0],
+      0,
+      logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.webhookSweepMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   /** One pass; returns the number of wake-ups enqueued. */
   sweep(): Promise<number> {
-    if (!this.running) {
-      this.running = Promise.all([this.pass(), this.purgeIfDue()])
-        .then(([enqueued]) => enqueued)
-        .catch((err: Error) => {
-          this.logger.warn({ err: err.message }, 'webhook sweep failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }
-    return this.running;
+    return this.task.runOnce();
   }
 
   private async pass(): Promise<number> {
@@ -125,7 +123,6 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }
