@@ -56,14 +56,17 @@ export class ConnectionsStore {
   async saveDirectIn(m: EntityManager, ctx: TenantContext, input: DirectConnectionInput): Promise<SavedConnection> {
     const baseUrl = normaliseBaseUrl(input.baseUrl);
     const storeKey = input.storeKey ?? storeKeyOf(input.kind, baseUrl);
-    const rows: { id: string; created: boolean; prev_sealed: string | null }[] = await m.query(
-      `WITH prev AS (SELECT credentials_sealed FROM connections WHERE tenant_id = $1 AND kind = $5 AND store_key = $9 FOR UPDATE)
-       INSERT INTO connections (id, tenant_id, org_id, provider, category, kind, display_name, base_url, credentials_sealed, store_key, status)
+    const prev: { credentials_sealed: string | null }[] = await m.query(
+      `SELECT credentials_sealed FROM connections WHERE tenant_id = $1 AND kind = $2 AND store_key = $3 FOR UPDATE`,
+      [ctx.tenantId, input.kind, storeKey],
+    );
+    const rows: { id: string; created: boolean }[] = await m.query(
+      `INSERT INTO connections (id, tenant_id, org_id, provider, category, kind, display_name, base_url, credentials_sealed, store_key, status)
        VALUES (COALESCE($10::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, 'ACTIVE')
        ON CONFLICT (tenant_id, kind, store_key) WHERE store_key IS NOT NULL
        DO UPDATE SET credentials_sealed = EXCLUDED.credentials_sealed, status = 'ACTIVE', provider = EXCLUDED.provider, base_url = EXCLUDED.base_url,
                      display_name = COALESCE(EXCLUDED.display_name, connections.display_name), last_error = NULL, updated_at = now()
-       RETURNING id, (xmax = 0) AS created, (SELECT credentials_sealed FROM prev) AS prev_sealed`,
+       RETURNING id, (xmax = 0) AS created`,
       [
         ctx.tenantId,
         ctx.orgId,
@@ -84,6 +87,7 @@ export class ConnectionsStore {
       resourceId: row.id,
       after: { kind: input.kind, provider: input.provider.toLowerCase(), base_url: baseUrl, status: 'ACTIVE' },
     });
-    return { id: row.id, created: row.created, previous: row.prev_sealed ? this.vault.open(row.prev_sealed) : null };
+    const sealed = prev[0]?.credentials_sealed;
+    return { id: row.id, created: row.created, previous: sealed ? this.vault.open(sealed) : null };
   }
 }
