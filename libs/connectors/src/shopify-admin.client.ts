@@ -22,6 +22,8 @@ export interface ShopifyCredentials extends Record<string, string> {
   scope: string;
 }
 
+const STORED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Refresh this long before the access token expires. */
 export const SHOPIFY_REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -66,10 +68,13 @@ export class ShopifyAdminClient {
     });
   }
 
-  /** The access token to use now: refreshed first when it expires within the margin. */
+  /**
+   * The access token to use now: refreshed first when it expires within the margin. A connection
+   * not stored yet (the install flow, holding a token Shopify just issued) uses its token as is.
+   */
   async freshToken(conn: ConnectionTarget): Promise<string> {
     const expiresAt = Date.parse(conn.credentials.expiresAt ?? '');
-    if (!conn.credentials.refreshToken || !Number.isFinite(expiresAt) || expiresAt - Date.now() > SHOPIFY_REFRESH_MARGIN_MS) return conn.credentials.accessToken;
+    if (!STORED_ID.test(conn.id) || !conn.credentials.refreshToken || !Number.isFinite(expiresAt) || expiresAt - Date.now() > SHOPIFY_REFRESH_MARGIN_MS) return conn.credentials.accessToken;
     const shop = conn.credentials.shop;
     if (!shop) throw new ConnectorError('Shopify connection has no shop domain to refresh its token with', { retryable: false, auth: true });
     const creds = await this.db.transaction(async (m) => {

@@ -5,6 +5,7 @@ import { AuditService } from '@synq/audit';
 import { BadRequestError, NotFoundError, systemContext, UnauthorizedError } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { OutboxService } from '@synq/events';
+import { queryRows } from '@synq/database';
 import { ConnectionVault, SHOP_DOMAIN_RE, verifyBodyHmac, WebhookReceipts } from '@synq/integrations';
 
 export const SHOPIFY_ORDER_TOPICS = new Set(['orders/create', 'orders/updated']);
@@ -64,7 +65,8 @@ export class InboundWebhooksService {
           await this.outbox.enqueue(m, c.tenant_id, { name: 'order.ingest', data: { tenantId: c.tenant_id, connectionId: c.id, platform: 'shopify', topic, order: body } });
         }
       } else if (topic === 'app/uninstalled') {
-        const rows: ConnRow[] = await m.query(
+        const rows = await queryRows<ConnRow>(
+          m,
           `UPDATE connections SET status = 'REVOKED', credentials_sealed = NULL, updated_at = now()
             WHERE kind = 'shopify' AND store_key = $1 AND status <> 'REVOKED' RETURNING id, tenant_id, org_id`,
           [shop],
@@ -79,7 +81,7 @@ export class InboundWebhooksService {
         }
       } else if (topic === 'shop/redact') {
         // 48 hours after uninstall: nothing of the shop stays (the ledger and runs go with the connection)
-        const rows: ConnRow[] = await m.query(`DELETE FROM connections WHERE kind = 'shopify' AND store_key = $1 RETURNING id, tenant_id, org_id`, [shop]);
+        const rows = await queryRows<ConnRow>(m, `DELETE FROM connections WHERE kind = 'shopify' AND store_key = $1 RETURNING id, tenant_id, org_id`, [shop]);
         for (const r of rows) {
           await this.audit.record(m, systemContext(r.tenant_id, r.org_id, 'shopify'), { action: 'compliance.shop_redacted', resourceType: 'connection', resourceId: r.id, after: { shop } });
         }

@@ -96,7 +96,7 @@ export class ShopifyOAuthService {
       if (data.shop !== shop) throw new CallbackRefused('the shop is not the one the installation was started for');
 
       const creds = await this.admin.exchangeCode(shop, code);
-      const conn: ConnectionTarget = { id: channelId ?? 'new', kind: 'shopify', provider: 'shopify', baseUrl: this.admin.shopBaseUrl(shop), unifiedConnectionId: null, credentials: creds };
+      const conn: ConnectionTarget = { id: 'install', kind: 'shopify', provider: 'shopify', baseUrl: this.admin.shopBaseUrl(shop), unifiedConnectionId: null, credentials: creds };
       const info = await this.shopify.shop(conn);
       if ((info.myshopifyDomain ?? '').toLowerCase() !== shop) throw new CallbackRefused('the access token belongs to another shop');
       await this.shopify.subscribeWebhooks(conn, SHOPIFY_WEBHOOK_TOPICS, `${this.config.publicBaseUrl.replace(/\/+$/, '')}/unified/webhooks/shopify`);
