@@ -113,7 +113,6 @@ export class WooConnectService {
             consumerSecret: dto.consumerSecret,
             webhookSecret,
             webhookIds: hookIds.join(','),
-            ...(dto.pluginVersion ? { pluginVersion: dto.pluginVersion } : {}),
           },
         });
         // a concurrent connect of the same store won the row: our webhooks name another channel
