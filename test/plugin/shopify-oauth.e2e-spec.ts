@@ -143,7 +143,7 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
   });
 
   it('shopify webhooks: HMAC verified, orders queued once per event id', async () => {
-    const order = { id: 820982911946154500, name: '#1001', currency: 'EUR', total_price: '19.90', line_items: [{ sku: 'MUG-1', quantity: 2 }], customer: { id: 115310627314723950, email: 'jane@example.com' } };
+    const order = { id: 820982911946154500, name: '#1001', currency: 'EUR', total_price: '19.90', line_items: [{ sku: 'MUG-1', quantity: 2 }], customer: { id: 191167, email: 'john@example.com' } };
     const url = `${stack.url}/unified/webhooks/shopify`;
     expect((await shop.sendWebhook(url, 'orders/create', order, { eventId: 'evt-1' })).status).toBe(200);
     const dup = await shop.sendWebhook(url, 'orders/create', order, { eventId: 'evt-1' });
@@ -179,8 +179,9 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
     expect(synced.last_sync).toEqual(expect.any(String));
   });
 
-  it('compliance topics are accepted with a valid HMAC (401 otherwise) and recorded', async () => {
+  it('compliance topics are accepted with a valid HMAC (401 otherwise), recorded and acted on', async () => {
     const url = `${stack.url}/unified/webhooks/shopify`;
+    await eventually(async () => (await stack.db.pool.query(`SELECT bool_and(relayed_at IS NOT NULL) AS done FROM outbox WHERE tenant_id = $1 AND job_name = 'order.ingest'`, [a.tenantId])).rows[0].done);
     for (const topic of ['customers/data_request', 'customers/redact', 'shop/redact']) {
       expect((await shop.sendWebhook(url, topic, { shop_domain: shop.shopDomain }, { secret: 'nope' })).status).toBe(401);
     }
@@ -188,6 +189,11 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
     expect((await shop.sendWebhook(url, 'customers/data_request', request)).status).toBe(200);
     expect((await shop.sendWebhook(url, 'customers/redact', { ...request, orders_to_redact: [299938] })).status).toBe(200);
     const audit = await stack.db.pool.query(`SELECT action, changes FROM audit_events WHERE tenant_id = $1 AND action LIKE 'compliance.%' ORDER BY created_at`, [a.tenantId]);
+    // the customer's orders Synq still held (relayed order.ingest rows) keep only their id
+    const held = await stack.db.pool.query(`SELECT payload FROM outbox WHERE tenant_id = $1 AND job_name = 'order.ingest'`, [a.tenantId]);
+    expect(held.rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(held.rows)).not.toContain('john@example.com');
+    expect(held.rows[0].payload.order).toEqual({ id: 820982911946154500, redacted: true });
     expect(audit.rows.map((r) => r.action)).toEqual(['compliance.customer_data_requested', 'compliance.customer_redacted']);
     expect(JSON.stringify(audit.rows)).not.toContain('john@example.com');
   });
@@ -201,9 +207,14 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
     // orders of an uninstalled shop are no longer taken
     await shop.sendWebhook(url, 'orders/create', { id: 5 });
     expect(await outboxJobs(stack, 'order.ingest', a.tenantId)).toHaveLength(2);
+    // missing headers
+    const bare = await stack.http.post('/unified/webhooks/shopify').set('x-shopify-hmac-sha256', 'x').send({ id: 1 });
+    expect(bare.status).toBe(401);
+    expect(bare.body).toMatchObject({ code: 'INVALID_SIGNATURE' });
 
     expect((await shop.sendWebhook(url, 'shop/redact', { shop_id: 954889, shop_domain: shop.shopDomain })).status).toBe(200);
     expect(await connections()).toHaveLength(0);
+    expect(await outboxJobs(stack, 'order.ingest', a.tenantId)).toHaveLength(0);
     const ledger = await stack.db.pool.query(`SELECT count(*)::int AS n FROM sync_states WHERE connection_id = $1`, [channelId]);
     expect(ledger.rows[0].n).toBe(0);
 

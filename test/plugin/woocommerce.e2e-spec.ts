@@ -151,6 +151,28 @@ describe('plugin: WooCommerce store connect, webhooks, disconnect, sync status',
       const foreign = await stack.http.post('/api/v1/integrations/woocommerce').set({ ...owner.headers, 'X-Tenant-ID': accountOf(connected.token, '').tenantId }).send(connectBody(other, owner.email));
       expect(foreign.status).toBe(403);
       expect(foreign.body).toMatchObject({ code: 'TENANT_MISMATCH' });
+
+      // two stores: disconnect must name one; another account's channel is not found
+      const third = await new FakeWooCommerce('ck_third_store_1', 'cs_third_store_1').start();
+      try {
+        expect((await stack.http.post('/api/stores/connect').set('Authorization', `Bearer ${owner.token}`).send(connectBody(third, owner.email))).status).toBe(201);
+        const jwt = { Authorization: `Bearer ${owner.token}` };
+        const ambiguous = await stack.http.post('/api/stores/disconnect').set(jwt).send({});
+        expect(ambiguous.status).toBe(400);
+        expect(ambiguous.body).toMatchObject({ statusCode: 400, error: 'CHANNEL_REQUIRED' });
+        const foreignChannel = await stack.http.post('/api/stores/disconnect').set(jwt).send({ channelId: connected.channelId });
+        expect(foreignChannel.status).toBe(404);
+        expect((await connRow(connected.channelId)).status).toBe('ACTIVE');
+        const byUrl = await stack.http.post('/api/stores/disconnect').set(jwt).send({ storeUrl: `${third.url}/` });
+        expect(byUrl.status).toBe(200);
+        expect(third.webhooks.size).toBe(0);
+        expect(other.webhooks.size).toBe(5);
+        // an API key is not accepted on the plugin surface
+        const key = await stack.http.post('/api/v1/api-keys').set(owner.headers).send({ name: 'k', role: 'admin' });
+        expect((await stack.http.post('/api/stores/disconnect').set('Authorization', `Bearer ${key.body.key}`).send({})).status).toBe(401);
+      } finally {
+        await third.stop();
+      }
     } finally {
       await other.stop();
     }

@@ -80,16 +80,28 @@ export class InboundWebhooksService {
           });
         }
       } else if (topic === 'shop/redact') {
-        // 48 hours after uninstall: nothing of the shop stays (the ledger and runs go with the connection)
+        // 48 hours after uninstall: nothing of the shop stays (the ledger and runs go with the connection,
+        // the orders it sent with their relayed outbox rows)
         const rows = await queryRows<ConnRow>(m, `DELETE FROM connections WHERE kind = 'shopify' AND store_key = $1 RETURNING id, tenant_id, org_id`, [shop]);
         for (const r of rows) {
+          await m.query(`DELETE FROM outbox WHERE tenant_id = $1 AND job_name = 'order.ingest' AND relayed_at IS NOT NULL AND payload->>'connectionId' = $2`, [r.tenant_id, r.id]);
           await this.audit.record(m, systemContext(r.tenant_id, r.org_id, 'shopify'), { action: 'compliance.shop_redacted', resourceType: 'connection', resourceId: r.id, after: { shop } });
         }
       } else if (topic === 'customers/redact' || topic === 'customers/data_request') {
-        // Synq keeps a shop's customers only inside its orders (orders module): recorded per tenant
         const customer = body.customer as { id?: unknown } | undefined;
         const customerId = customer && (typeof customer.id === 'number' || typeof customer.id === 'string') ? String(customer.id) : null;
+        const orderIds = (Array.isArray(body.orders_to_redact) ? body.orders_to_redact : []).map(String).slice(0, 10_000);
         for (const c of await this.shopConnections(m, shop, true)) {
+          if (topic === 'customers/redact') {
+            // the copies of the customer's orders Synq holds: relayed order.ingest rows keep only the order id
+            // (orders stored by the orders module are redacted there)
+            await m.query(
+              `UPDATE outbox SET payload = jsonb_set(payload, '{order}', jsonb_build_object('id', payload->'order'->'id', 'redacted', true))
+                WHERE tenant_id = $1 AND job_name = 'order.ingest' AND relayed_at IS NOT NULL AND payload->>'connectionId' = $2
+                  AND (payload->'order'->'customer'->>'id' = $3 OR payload->'order'->>'id' = ANY($4::text[]))`,
+              [c.tenant_id, c.id, customerId ?? '', orderIds],
+            );
+          }
           await this.audit.record(m, systemContext(c.tenant_id, c.org_id, 'shopify'), {
             action: topic === 'customers/redact' ? 'compliance.customer_redacted' : 'compliance.customer_data_requested',
             resourceType: 'connection',
