@@ -1,4 +1,15 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { FakePlatform, isDecimalString, RecordedRequest, Reply } from './fake-platform';
+
+export interface ShopifyWebhookSubscription {
+  id: string;
+  topic: string;
+  uri: string;
+  format: string;
+}
+
+/** The topics webhookSubscriptionCreate accepts here (a subset of WebhookSubscriptionTopic). */
+const TOPICS = new Set(['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_PAID', 'PRODUCTS_CREATE', 'PRODUCTS_UPDATE', 'PRODUCTS_DELETE', 'APP_UNINSTALLED', 'INVENTORY_LEVELS_UPDATE']);
 
 export interface ShopifyVariant {
   id: string;
@@ -38,13 +49,91 @@ const COST = { requestedQueryCost: 10, actualQueryCost: 10, throttleStatus: { ma
  */
 export class FakeShopify extends FakePlatform {
   readonly products = new Map<string, ShopifyProduct>();
+  readonly webhooks: ShopifyWebhookSubscription[] = [];
+  /** the app's client id and secret (Partner dashboard), for the OAuth token endpoint */
+  clientId = 'fake-client-id';
+  clientSecret = 'fake-client-secret';
+  /** the shop this fake is */
+  shopDomain = 'fake-shop.myshopify.com';
+  shopName = 'Fake Shop';
+  /** tokens issued by the OAuth endpoint expire after this many seconds when `expiring=1` is asked */
+  expiresInSeconds = 3600;
+  private readonly codes = new Map<string, string>();
+  private refreshTokens = new Set<string>();
   private seq = 1000;
 
   constructor(
-    readonly accessToken = 'shpat_test_token',
+    public accessToken = 'shpat_test_token',
     readonly apiVersion = '2025-10',
   ) {
     super();
+  }
+
+  /**
+   * What Shopify does when the merchant approves the consent screen at `authUrl`: checks the app's
+   * client id, issues a single-use code and redirects to redirect_uri with code, hmac, host, shop,
+   * state and timestamp signed with the client secret. Answers that query string (without `?`).
+   */
+  consent(authUrl: string, opts: { timestamp?: number; shop?: string } = {}): { query: string; redirectUri: string } {
+    const u = new URL(authUrl);
+    if (u.pathname !== '/admin/oauth/authorize') throw new Error(`not an authorize URL: ${authUrl}`);
+    if (u.searchParams.get('client_id') !== this.clientId) throw new Error('unknown client_id');
+    const shop = opts.shop ?? u.hostname;
+    const code = randomBytes(16).toString('hex');
+    this.codes.set(code, shop);
+    const params: [string, string][] = [
+      ['code', code],
+      ['host', Buffer.from(`admin.shopify.com/store/${shop.split('.')[0]}`).toString('base64url')],
+      ['shop', shop],
+      ['state', u.searchParams.get('state') ?? ''],
+      ['timestamp', String(opts.timestamp ?? Math.floor(Date.now() / 1000))],
+    ];
+    const message = [...params].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
+    params.push(['hmac', createHmac('sha256', this.clientSecret).update(message).digest('hex')]);
+    return { query: new URLSearchParams(params).toString(), redirectUri: u.searchParams.get('redirect_uri') ?? '' };
+  }
+
+  /** Sends a webhook as Shopify does: JSON body, X-Shopify-Hmac-Sha256 with the client secret. */
+  async sendWebhook(url: string, topic: string, payload: unknown, opts: { eventId?: string; secret?: string; tamper?: boolean; shop?: string } = {}): Promise<{ status: number; body: string }> {
+    const body = JSON.stringify(payload);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-hmac-sha256': createHmac('sha256', opts.secret ?? this.clientSecret).update(body).digest('base64'),
+        'x-shopify-shop-domain': opts.shop ?? this.shopDomain,
+        'x-shopify-api-version': this.apiVersion,
+        'x-shopify-webhook-id': randomBytes(8).toString('hex'),
+        'x-shopify-event-id': opts.eventId ?? randomBytes(8).toString('hex'),
+        'x-shopify-triggered-at': new Date().toISOString(),
+      },
+      body: opts.tamper ? body.replace(/}$/, ',"tampered":true}') : body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  /** POST /admin/oauth/access_token: a code (once) or a refresh token, with the app's credentials. */
+  private token(req: RecordedRequest): Reply {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (b.client_id !== this.clientId || b.client_secret !== this.clientSecret) return { status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
+    let expiring = b.expiring === 1 || b.expiring === '1';
+    if (b.grant_type === 'refresh_token') {
+      if (typeof b.refresh_token !== 'string' || !this.refreshTokens.delete(b.refresh_token)) return { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid' } };
+      expiring = true;
+    } else {
+      const shop = typeof b.code === 'string' ? this.codes.get(b.code) : undefined;
+      if (!shop) return { status: 400, body: { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' } };
+      this.codes.delete(b.code as string);
+    }
+    this.accessToken = `shpat_${randomBytes(12).toString('hex')}`;
+    const answer: Record<string, unknown> = { access_token: this.accessToken, scope: 'read_products,write_products,read_orders' };
+    if (expiring) {
+      const refresh = `shprt_${randomBytes(12).toString('hex')}`;
+      this.refreshTokens.add(refresh);
+      Object.assign(answer, { expires_in: this.expiresInSeconds, refresh_token: refresh, refresh_token_expires_in: 7_776_000 });
+    }
+    return { status: 200, body: answer };
   }
 
   /** The next `times` GraphQL calls are throttled (HTTP 200, errors THROTTLED, cost extensions). */
@@ -67,6 +156,7 @@ export class FakeShopify extends FakePlatform {
   }
 
   protected handle(req: RecordedRequest): Reply {
+    if (req.method === 'POST' && req.path === '/admin/oauth/access_token') return this.token(req);
     if (req.method !== 'POST' || req.path !== `/admin/api/${this.apiVersion}/graphql.json`) return { status: 404, body: { errors: 'Not Found' } };
     if (req.headers['x-shopify-access-token'] !== this.accessToken) {
       return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
@@ -75,12 +165,28 @@ export class FakeShopify extends FakePlatform {
     if (!body || typeof body.query !== 'string') return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
     const vars = body.variables ?? {};
     if (body.query.includes('productSet(')) return this.ok({ productSet: this.productSet(vars) });
+    if (body.query.includes('webhookSubscriptionCreate(')) return this.ok({ webhookSubscriptionCreate: this.webhookCreate(vars) });
+    if (/\bshop\s*\{/.test(body.query)) return this.ok({ shop: { name: this.shopName, myshopifyDomain: this.shopDomain } });
     if (body.query.includes('productDelete(')) return this.ok({ productDelete: this.productDelete(vars) });
     if (/product\(id:/.test(body.query)) {
       const p = this.products.get(String(vars.id));
       return this.ok({ product: p ? { variants: { nodes: p.variants.map(node), pageInfo: { hasNextPage: false, endCursor: null } } } : null });
     }
     return { status: 200, body: { errors: [{ message: 'Field is not defined on Mutation', extensions: { code: 'undefinedField' } }] } };
+  }
+
+  private webhookCreate(vars: Record<string, unknown>) {
+    const topic = String(vars.topic ?? '');
+    const sub = (vars.webhookSubscription ?? {}) as { uri?: unknown; callbackUrl?: unknown; format?: unknown };
+    if (!TOPICS.has(topic)) return { webhookSubscription: null, userErrors: [{ field: ['topic'], message: 'Topic is invalid' }] };
+    if (sub.callbackUrl !== undefined) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'callbackUrl is not supported in this API version: use uri' }] };
+    if (typeof sub.uri !== 'string' || !/^https?:\/\//.test(sub.uri)) return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address is invalid' }] };
+    if (this.webhooks.some((w) => w.topic === topic && w.uri === sub.uri)) {
+      return { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription', 'uri'], message: 'Address for this topic has already been taken' }] };
+    }
+    const w = { id: `gid://shopify/WebhookSubscription/${this.seq++}`, topic, uri: sub.uri, format: String(sub.format ?? 'JSON') };
+    this.webhooks.push(w);
+    return { webhookSubscription: { id: w.id, topic: w.topic }, userErrors: [] };
   }
 
   private ok(data: unknown): Reply {

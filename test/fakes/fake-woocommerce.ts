@@ -1,4 +1,21 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { FakePlatform, isDecimalString, RecordedRequest, Reply } from './fake-platform';
+
+export interface WooWebhook {
+  id: number;
+  name: string;
+  status: string;
+  topic: string;
+  resource: string;
+  event: string;
+  delivery_url: string;
+  secret: string;
+  /** status of the ping WooCommerce sent on creation (0: no answer) */
+  pingStatus?: number;
+}
+
+/** The topics WooCommerce accepts for webhooks (resource.event). */
+const WOO_TOPICS = new Set(['coupon', 'customer', 'order', 'product'].flatMap((r) => ['created', 'updated', 'deleted', 'restored'].map((e) => `${r}.${e}`)));
 
 export interface WooVariation {
   id: number;
@@ -38,6 +55,9 @@ const err = (status: number, code: string, message: string): Reply => ({ status,
 export class FakeWooCommerce extends FakePlatform {
   readonly products = new Map<number, WooProduct>();
   readonly variations = new Map<number, WooVariation>();
+  readonly webhooks = new Map<number, WooWebhook>();
+  /** the keys' permission, as chosen in WooCommerce → Settings → Advanced → REST API */
+  permissions: 'read' | 'write' | 'read_write' = 'read_write';
   private seq = 100;
 
   constructor(
@@ -55,10 +75,70 @@ export class FakeWooCommerce extends FakePlatform {
     return (this.products.get(productId)?.variations ?? []).map((id) => this.variations.get(id)!).filter(Boolean);
   }
 
-  protected handle(req: RecordedRequest): Reply {
+  /**
+   * Sends a delivery of `topic` the way WooCommerce does for every webhook subscribed to it: JSON
+   * body, `X-WC-Webhook-Signature` = base64 HMAC-SHA256 of the body with the webhook's secret.
+   * `tamper` changes the body after signing. Answers the receiver's status per webhook.
+   */
+  async deliver(topic: string, payload: unknown, opts: { tamper?: boolean; deliveryId?: string; secret?: string } = {}): Promise<{ status: number; body: string }[]> {
+    const out: { status: number; body: string }[] = [];
+    for (const hook of this.webhooks.values()) {
+      if (hook.topic !== topic || hook.status !== 'active') continue;
+      const body = JSON.stringify(payload);
+      const signature = createHmac('sha256', opts.secret ?? hook.secret).update(body).digest('base64');
+      const res = await fetch(hook.delivery_url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'WooCommerce/9.4.0 Hookshot (WordPress/6.7)',
+          'x-wc-webhook-source': `${this.url}/`,
+          'x-wc-webhook-topic': topic,
+          'x-wc-webhook-resource': hook.resource,
+          'x-wc-webhook-event': hook.event,
+          'x-wc-webhook-signature': signature,
+          'x-wc-webhook-id': String(hook.id),
+          'x-wc-webhook-delivery-id': opts.deliveryId ?? randomUUID(),
+        },
+        body: opts.tamper ? body.replace(/}$/, ',"tampered":true}') : body,
+      });
+      out.push({ status: res.status, body: await res.text() });
+    }
+    return out;
+  }
+
+  /** WooCommerce's ping to a new webhook: a form body `webhook_id=N`, unsigned. */
+  private async ping(hook: WooWebhook): Promise<void> {
+    try {
+      const res = await fetch(hook.delivery_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `webhook_id=${hook.id}` });
+      hook.pingStatus = res.status;
+      await res.text();
+    } catch {
+      hook.pingStatus = 0;
+    }
+  }
+
+  protected async handle(req: RecordedRequest): Promise<Reply> {
+    // WC_REST_Authentication: the key, then the secret, then the key's permission for the method
     const auth = req.headers.authorization ?? '';
-    const expected = `Basic ${Buffer.from(`${this.consumerKey}:${this.consumerSecret}`).toString('base64')}`;
-    if (auth !== expected) return err(401, 'woocommerce_rest_cannot_view', 'Sorry, you cannot list resources.');
+    const [user, pass] = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':') : ['', ''];
+    if (user !== this.consumerKey) return err(401, 'woocommerce_rest_authentication_error', 'Consumer key is invalid.');
+    if (pass !== this.consumerSecret) return err(401, 'woocommerce_rest_authentication_error', 'Consumer secret is invalid.');
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    if (reading && this.permissions === 'write') return err(401, 'woocommerce_rest_authentication_error', 'The API key provided does not have read permissions.');
+    if (!reading && this.permissions === 'read') return err(401, 'woocommerce_rest_authentication_error', 'The API key provided does not have write permissions.');
+    if (req.path === '/wp-json/wc/v3/system_status' && req.method === 'GET') {
+      return {
+        status: 200,
+        body: {
+          environment: { home_url: this.url, site_url: this.url, version: '9.4.0', wp_version: '6.7', wp_multisite: false, secure_connection: true },
+          database: { wc_database_version: '9.4.0' },
+          active_plugins: [{ plugin: 'woocommerce/woocommerce.php', name: 'WooCommerce', version: '9.4.0' }],
+          settings: { currency: 'EUR' },
+        },
+      };
+    }
+    const wh = /^\/wp-json\/wc\/v3\/webhooks(?:\/(\d+))?$/.exec(req.path);
+    if (wh) return this.webhookRoute(req, wh[1] ? Number(wh[1]) : undefined);
     const m = /^\/wp-json\/wc\/v3\/products(?:\/(\d+))?(?:\/(variations)(?:\/(batch))?)?$/.exec(req.path);
     if (!m) return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
     const id = m[1] ? Number(m[1]) : undefined;
@@ -90,6 +170,43 @@ export class FakeWooCommerce extends FakePlatform {
         this.products.delete(id);
         return { status: 200, body: view(p) };
       }
+    }
+    return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
+  }
+
+  private async webhookRoute(req: RecordedRequest, id: number | undefined): Promise<Reply> {
+    if (id === undefined && req.method === 'GET') return { status: 200, body: [...this.webhooks.values()].map(({ secret: _s, ...h }) => h) };
+    if (id === undefined && req.method === 'POST') {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.topic !== 'string' || !WOO_TOPICS.has(b.topic)) return err(400, 'rest_invalid_param', 'Invalid parameter(s): topic');
+      let url: URL;
+      try {
+        url = new URL(String(b.delivery_url));
+      } catch {
+        return err(400, 'rest_invalid_param', 'Invalid parameter(s): delivery_url');
+      }
+      const [resource, event] = b.topic.split('.');
+      const hook: WooWebhook = {
+        id: this.seq++,
+        name: String(b.name ?? ''),
+        status: String(b.status ?? 'active'),
+        topic: b.topic,
+        resource,
+        event,
+        delivery_url: url.toString(),
+        secret: typeof b.secret === 'string' && b.secret ? b.secret : 'generated-by-woocommerce',
+      };
+      this.webhooks.set(hook.id, hook);
+      await this.ping(hook);
+      return { status: 201, body: { ...hook } };
+    }
+    const hook = id !== undefined ? this.webhooks.get(id) : undefined;
+    if (!hook) return err(404, 'woocommerce_rest_webhook_invalid_id', 'Invalid ID.');
+    if (req.method === 'GET') return { status: 200, body: { ...hook } };
+    if (req.method === 'DELETE') {
+      if (req.query.get('force') !== 'true') return err(501, 'woocommerce_rest_trash_not_supported', 'Webhooks do not support trashing.');
+      this.webhooks.delete(hook.id);
+      return { status: 200, body: { ...hook } };
     }
     return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
   }

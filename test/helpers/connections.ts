@@ -12,7 +12,8 @@ function ownerContext(acct: TestAccount): TenantContext {
 
 /**
  * Stores a direct (Shopify/WooCommerce) connection through the real ConnectionsStore (credentials
- * sealed with SecretBox, audited): the OAuth and plugin flows that create these belong to another issue.
+ * sealed with SecretBox, audited), skipping the install flows (Shopify OAuth, the plugin's connect:
+ * test/plugin) for specs that are about what happens after.
  */
 export async function connectDirect(stack: Stack, acct: TestAccount, input: DirectConnectionInput): Promise<string> {
   if (!stack.api) throw new Error('connectDirect needs the api');

@@ -18,6 +18,9 @@ import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SyncModule } from './sync/sync.module';
+import { StoresModule } from './stores/stores.module';
+import { ShopifyModule } from './shopify/shopify.module';
+import { InboundWebhooksModule } from './inbound-webhooks/inbound-webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +41,9 @@ export class AppModule {
         FeedsModule,
         IntegrationsModule,
         SyncModule,
+        StoresModule,
+        ShopifyModule,
+        InboundWebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -14,6 +14,7 @@ import { FeedGenerator, FeedRefresher } from '@synq/feeds';
 import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
+import { OrderIngestProcessor } from './processors/order-ingest.processor';
 import { WorkerHost } from './worker-host.service';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
@@ -44,6 +45,8 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
+        // replaced by the orders module (issue #7) at merge
+        OrderIngestProcessor,
       ],
     };
   }

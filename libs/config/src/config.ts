@@ -73,6 +73,22 @@ export interface AppConfig {
   syncSweepMs: number;
   /** BullMQ job lock (and stalled-job check interval): how soon a dead worker's jobs run again. */
   workerLockMs: number;
+  /** Shopify app credentials (Partner dashboard): client id and secret; empty: OAuth not configured. */
+  shopifyApiKey: string;
+  shopifyApiSecret: string;
+  /** The app's OAuth redirect URL (…/api/shopify/oauth/callback), as whitelisted in the app settings. */
+  shopifyRedirectUrl: string;
+  /** Access scopes asked for at install. */
+  shopifyScopes: string;
+  /**
+   * Where a shop's Admin API lives, `{shop}` replaced by its myshopify.com domain. Default
+   * `https://{shop}`; tests point it at a fake on 127.0.0.1.
+   */
+  shopifyShopBaseUrl: string;
+  /** Ask Shopify for an expiring offline token (with a refresh token) at install. */
+  shopifyExpiringTokens: boolean;
+  /** Base of the panel the Shopify callback redirects to (`{base}/sales-channels/{id}?oauth=…`); empty: same origin. */
+  panelBaseUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -149,6 +165,25 @@ function apiVersion(env: Env, name: string, def: string): string {
   return v;
 }
 
+function scopes(env: Env, name: string, def: string): string {
+  const v = str(env, name, def).replace(/\s+/g, '');
+  if (!/^[a-z_]+(,[a-z_]+)*$/.test(v)) throw new ConfigError(`${name} must be a comma-separated list of Shopify scopes, got "${v}"`);
+  return v;
+}
+
+function shopTemplate(env: Env, name: string, production: boolean): string {
+  const v = str(env, name, 'https://{shop}').replace(/\/+$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(v.replace('{shop}', 'example.myshopify.com'));
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL template`);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol)) throw new ConfigError(`${name} must use http or https`);
+  if (production && (parsed.protocol !== 'https:' || !v.includes('{shop}'))) throw new ConfigError(`${name} must be an https URL containing {shop} in production`);
+  return v;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -218,6 +253,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
+    shopifyApiKey: str(env, 'SHOPIFY_API_KEY', ''),
+    shopifyApiSecret: str(env, 'SHOPIFY_API_SECRET', ''),
+    shopifyRedirectUrl: optionalUrl(env, 'SHOPIFY_REDIRECT_URL'),
+    shopifyScopes: scopes(env, 'SHOPIFY_SCOPES', 'read_products,write_products,read_orders,write_orders,read_inventory,write_inventory'),
+    shopifyShopBaseUrl: shopTemplate(env, 'SHOPIFY_SHOP_BASE_URL', production),
+    shopifyExpiringTokens: bool(env, 'SHOPIFY_EXPIRING_TOKENS', false),
+    panelBaseUrl: optionalUrl(env, 'PANEL_BASE_URL').replace(/\/+$/, ''),
   };
 }
 

@@ -6,6 +6,7 @@ export * from './mappers/options';
 export * from './mappers/shopify.mapper';
 export * from './mappers/woocommerce.mapper';
 export * from './mappers/unified.mapper';
+export * from './shopify-admin.client';
 export * from './shopify.connector';
 export * from './woocommerce.connector';
 export * from './unified.connector';

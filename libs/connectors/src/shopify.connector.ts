@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@synq/config';
 import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector } from './connector';
 import { errorForStatus, platformMessage, requestJson } from './http';
 import { shopifyVariantIds, ShopifyVariantNode, toShopifyProductSet } from './mappers/shopify.mapper';
+import { SHOPIFY_SHOP_QUERY, SHOPIFY_WEBHOOK_CREATE, ShopifyAdminClient } from './shopify-admin.client';
 import { SyncProduct } from './sync-product';
 import { assertPublicTarget } from './target';
 
@@ -69,7 +70,10 @@ export function throttleWaitMs(answer: GraphQLAnswer<unknown>): number {
 export class ShopifyConnector implements StoreConnector {
   readonly kind = 'shopify' as const;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly admin: ShopifyAdminClient,
+  ) {}
 
   payloadFor(product: SyncProduct): unknown {
     return toShopifyProductSet(product);
@@ -108,6 +112,30 @@ export class ShopifyConnector implements StoreConnector {
     }
   }
 
+  /** The shop the token belongs to. */
+  async shop(conn: ConnectionTarget): Promise<{ name: string; myshopifyDomain: string }> {
+    return (await this.graphql<{ shop: { name: string; myshopifyDomain: string } }>(conn, SHOPIFY_SHOP_QUERY, {})).shop;
+  }
+
+  /** Subscribes the shop to each topic, delivered as JSON to `uri`; answers the subscription ids. */
+  async subscribeWebhooks(conn: ConnectionTarget, topics: readonly string[], uri: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const topic of topics) {
+      const data = await this.graphql<{ webhookSubscriptionCreate: { webhookSubscription: { id: string } | null; userErrors: UserError[] } | null }>(conn, SHOPIFY_WEBHOOK_CREATE, {
+        topic,
+        webhookSubscription: { uri, format: 'JSON' },
+      });
+      const errors = data.webhookSubscriptionCreate?.userErrors ?? [];
+      // an existing subscription for the same topic and address is what we want
+      if (errors.length && !errors.every((e) => /already been taken|already exists/i.test(e.message))) {
+        throw new ConnectorError(`Shopify refused the ${topic} webhook: ${errors.map(describeUserError).join('; ')}`, { status: 200, retryable: false });
+      }
+      const id = data.webhookSubscriptionCreate?.webhookSubscription?.id;
+      if (id) ids.push(id);
+    }
+    return ids;
+  }
+
   private async productSet(conn: ConnectionTarget, input: unknown, identifier: Record<string, string>) {
     const data = await this.graphql<{
       productSet: { product: { id: string; variants: VariantConnection } | null; userErrors: UserError[] } | null;
@@ -117,7 +145,7 @@ export class ShopifyConnector implements StoreConnector {
   }
 
   private async graphql<T>(conn: ConnectionTarget, query: string, variables: Record<string, unknown>): Promise<T> {
-    const token = conn.credentials.accessToken;
+    const token = conn.credentials.accessToken ? await this.admin.freshToken(conn) : undefined;
     if (!conn.baseUrl || !token) throw new ConnectorError('Shopify connection has no shop URL or access token', { retryable: false, auth: true });
     const shop = await assertPublicTarget(conn.baseUrl, this.config.allowPrivateNetworkTargets);
     const res = await requestJson({

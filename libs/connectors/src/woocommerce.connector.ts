@@ -94,6 +94,29 @@ export class WooCommerceConnector implements StoreConnector {
     }
   }
 
+  /**
+   * `GET /system_status`: proves the keys (read access, a user who can manage WooCommerce) and that
+   * the site is a WooCommerce store. Answers the store's environment (versions, site URL).
+   */
+  async systemStatus(conn: ConnectionTarget): Promise<{ environment: Record<string, unknown> } | undefined> {
+    const res = await this.call(conn, 'GET', '/system_status');
+    const body = res.body as { environment?: unknown } | undefined;
+    return body && typeof body === 'object' && body.environment && typeof body.environment === 'object' ? (body as { environment: Record<string, unknown> }) : undefined;
+  }
+
+  /** Registers a webhook (`POST /webhooks`), signed by the store with `secret`; answers its id. */
+  async createWebhook(conn: ConnectionTarget, hook: { name: string; topic: string; deliveryUrl: string; secret: string }): Promise<number> {
+    const res = await this.call(conn, 'POST', '/webhooks', { name: hook.name, topic: hook.topic, delivery_url: hook.deliveryUrl, secret: hook.secret, status: 'active' });
+    const id = (res.body as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'number') throw new ConnectorError('WooCommerce answered the webhook registration without an id', { retryable: false });
+    return id;
+  }
+
+  /** Removes a webhook; one already gone counts as removed. */
+  async deleteWebhook(conn: ConnectionTarget, id: number): Promise<void> {
+    await this.call(conn, 'DELETE', `/webhooks/${id}?force=true`, undefined, [404, 410]);
+  }
+
   async deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void> {
     await this.call(conn, 'DELETE', `/products/${encodeURIComponent(mapping.remoteProductId)}?force=true`, undefined, [404, 410]);
   }

@@ -23,6 +23,18 @@ export interface JobPayloads {
   'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
   /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
   'sync.product': { tenantId: string; connectionId: string; productId: string };
+  /**
+   * An order a store sent Synq (Shopify `orders/create`/`orders/updated`, WooCommerce
+   * `order.created`/`order.updated`), verified and deduplicated: `order` is the platform's raw order
+   * JSON (the one payload that is not ids only: the platform's webhook is the only copy).
+   */
+  'order.ingest': {
+    tenantId: string;
+    connectionId: string;
+    platform: 'shopify' | 'woocommerce' | 'unified';
+    topic: string;
+    order: Record<string, unknown>;
+  };
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +63,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'order.ingest': { queue: 'imports', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { PeriodicTask } from '@synq/common';
 import { prepared } from '@synq/database';
-import { OAuthStateService } from '@synq/integrations';
+import { OAuthStateService, WebhookReceipts } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
 import { SyncFanoutService } from './sync-fanout.service';
 
@@ -15,8 +15,8 @@ export const SYNC_RUNS_RETENTION_DAYS = 30;
  * Safety net of the sync engine, in the worker: ledger rows PENDING for longer than SYNC_SWEEP_MS on
  * an ACTIVE connection with no lease are queued again (job ids are per seq, so a row whose job is
  * still queued is not duplicated). This covers a job lost to a crash beyond BullMQ's stalled-job
- * recovery and rows of a connection that was paused and is active again. Hourly it purges old runs
- * and expired authorization states.
+ * recovery and rows of a connection that was paused and is active again. Hourly it purges old runs,
+ * expired authorization states and old inbound-webhook receipts.
  */
 @Injectable()
 export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +27,7 @@ export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly db: DataSource,
     private readonly fanout: SyncFanoutService,
     private readonly states: OAuthStateService,
+    private readonly receipts: WebhookReceipts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -65,6 +66,7 @@ export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdow
         `DELETE FROM sync_runs WHERE id IN (SELECT id FROM sync_runs WHERE created_at < now() - interval '${SYNC_RUNS_RETENTION_DAYS} days' LIMIT 10000)`,
       );
       await this.states.purgeExpired();
+      await this.receipts.purgeOld();
     }
     return rows.length;
   }

@@ -6,7 +6,7 @@ import { AuditService } from '@synq/audit';
 import { ConflictError, NotFoundError, Role, TenantContext, UnauthorizedError } from '@synq/common';
 import { hashPassword, verifyPassword } from '@synq/crypto';
 import { Membership, Organization, PluginSite, Tenant, TenantSettings, User } from '@synq/database';
-import { normaliseStoreUrl } from './store-url';
+import { normaliseStoreUrl } from '@synq/integrations';
 
 export interface SessionView {
   token: string;

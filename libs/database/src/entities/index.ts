@@ -27,7 +27,7 @@ import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
-import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
+import { InboundWebhookReceipt, OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -74,4 +74,6 @@ export const ENTITIES = [
   OAuthState,
   SyncState,
   SyncRun,
+  // plugin and Shopify OAuth: inbound webhook dedupe
+  InboundWebhookReceipt,
 ];

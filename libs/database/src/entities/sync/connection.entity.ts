@@ -14,7 +14,8 @@ export type ConnectionKind = 'unified' | 'shopify' | 'woocommerce';
  */
 @Entity({ name: 'connections' })
 @Index('uq_connections_tenant_unified', ['tenantId', 'unifiedConnectionId'], { unique: true, where: 'unified_connection_id IS NOT NULL' })
-@Index('uq_connections_tenant_kind_url', ['tenantId', 'kind', 'baseUrl'], { unique: true, where: 'base_url IS NOT NULL' })
+@Index('uq_connections_tenant_kind_store', ['tenantId', 'kind', 'storeKey'], { unique: true, where: 'store_key IS NOT NULL' })
+@Index('idx_connections_kind_store', ['kind', 'storeKey'], { where: 'store_key IS NOT NULL' })
 @Index('idx_connections_tenant_status', ['tenantId', 'status', 'createdAt'])
 export class StoreConnection {
   @PrimaryGeneratedColumn('uuid')
@@ -45,6 +46,14 @@ export class StoreConnection {
   /** store/shop URL of direct connections */
   @Column({ name: 'base_url', type: 'varchar', length: 2048, nullable: true })
   baseUrl: string | null;
+
+  /**
+   * The store's identity, one connection per tenant and store: the shop's myshopify.com domain
+   * (Shopify), the normalised store URL without `www.` (WooCommerce). Inbound webhooks find their
+   * connections by it.
+   */
+  @Column({ name: 'store_key', type: 'varchar', length: 2048, nullable: true })
+  storeKey: string | null;
 
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true, select: false })
   credentialsSealed: string | null;

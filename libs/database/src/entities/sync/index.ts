@@ -5,3 +5,4 @@ export { SyncState } from './sync-state.entity';
 export type { SyncStatus, SyncAction } from './sync-state.entity';
 export { SyncRun } from './sync-run.entity';
 export type { SyncRunStatus } from './sync-run.entity';
+export { InboundWebhookReceipt } from './webhook-receipt.entity';
