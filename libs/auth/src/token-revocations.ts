@@ -26,8 +26,17 @@ export class TokenRevocations {
     await this.redis.client.set(this.key(tenantId, userId), String(validFrom), 'EX', this.config.jwtExpiresInSeconds + 60);
   }
 
+  /**
+   * Fails open while Redis is unreachable, like the rate limiter: an outage degrades revocation for
+   * its duration rather than locking every user out (the api's readiness reports Redis down).
+   */
   async isRevoked(claims: JwtClaims): Promise<boolean> {
-    const v = await this.redis.client.get(this.key(claims.tenantId, claims.sub));
+    let v: string | null;
+    try {
+      v = await this.redis.client.get(this.key(claims.tenantId, claims.sub));
+    } catch {
+      return false;
+    }
     if (v === null) return false;
     return (claims.iat ?? 0) < Number(v);
   }
