@@ -15,6 +15,10 @@ import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
+import { AgentScheduler } from '@synq/agents';
+import { ListingsLibModule } from '@synq/listings';
+import { RepricerEvaluateProcessor } from './processors/repricer-evaluate.processor';
+import { AgentRunProcessor } from './processors/agent-run.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -22,7 +26,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -44,6 +48,10 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
+        // developer API: the repricer and the agents' scheduler and runs
+        RepricerEvaluateProcessor,
+        AgentScheduler,
+        AgentRunProcessor,
       ],
     };
   }

@@ -71,6 +71,10 @@ export interface AppConfig {
   syncSweepMs: number;
   /** BullMQ job lock (and stalled-job check interval): how soon a dead worker's jobs run again. */
   workerLockMs: number;
+  /** How often the worker's agent scheduler looks for due agents. */
+  agentTickMs: number;
+  /** Shortest schedule an agent may be given ("every 60s" by default). */
+  agentMinIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -215,6 +219,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
+    agentTickMs: int(env, 'AGENT_TICK_MS', 5_000, 100, 600_000),
+    agentMinIntervalSeconds: int(env, 'AGENT_MIN_INTERVAL_SECONDS', 60, 1, 86_400),
   };
 }
 

@@ -19,10 +19,18 @@ export interface JobPayloads {
   /**
    * Fan a push out to the tenant's ACTIVE commerce connections: bump the ledger rows, then one
    * `sync.product` per (connection, product). `retryFailed` re-pushes only the FAILED rows.
+   * `connectionIds` limits an UPSERT to those connections (a listing's price change reaches its own).
    */
-  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
+  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean; connectionIds?: string[] };
   /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
   'sync.product': { tenantId: string; connectionId: string; productId: string };
+  /**
+   * Evaluate the tenant's repricer rules for these listings (all of the tenant's listings, in
+   * batches, without `listingIds`): competitor prices arrived, or the repricer agent's schedule.
+   */
+  'repricer.evaluate': { tenantId: string; listingIds?: string[] };
+  /** One run of an agent: the kind's job (AGENT_KINDS in libs/agents) run in-process, its result recorded on the agent. */
+  'agent.run': { tenantId: string; agentId: string; runId: string; manual?: boolean };
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +59,8 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'repricer.evaluate': { queue: 'sync', attempts: 5 },
+  'agent.run': { queue: 'system', attempts: 3 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
