@@ -18,6 +18,9 @@ import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SyncModule } from './sync/sync.module';
+import { ListingsModule } from './listings/listings.module';
+import { RepricerModule } from './repricer/repricer.module';
+import { AgentsModule } from './agents/agents.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +41,9 @@ export class AppModule {
         FeedsModule,
         IntegrationsModule,
         SyncModule,
+        ListingsModule,
+        RepricerModule,
+        AgentsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
