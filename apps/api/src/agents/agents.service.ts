@@ -106,8 +106,8 @@ export class AgentsService {
       const restart = seconds !== null || (enabled && !cur.enabled);
       await prepared(
         m,
-        `UPDATE agents SET enabled = $3, schedule = $4, interval_seconds = $5,
-                next_run_at = CASE WHEN $6 THEN now() + $5 * interval '1 second' ELSE next_run_at END, updated_at = now()
+        `UPDATE agents SET enabled = $3, schedule = $4, interval_seconds = $5::int,
+                next_run_at = CASE WHEN $6 THEN now() + $5::int * interval '1 second' ELSE next_run_at END, updated_at = now()
           WHERE tenant_id = $1 AND id = $2`,
         [ctx.tenantId, id, enabled, dto.schedule ?? cur.schedule, interval, restart],
       );

@@ -254,11 +254,10 @@ export class ListingsService {
     await this.find(this.db, ctx, id);
     const rows = await prepared<{ seller: string; price: string; shipping: string; condition: string | null; is_featured_offer: boolean; observed_at: string }>(
       this.db,
-      `SELECT * FROM (
-         SELECT DISTINCT ON (cp.seller) cp.seller, cp.price::text AS price, cp.shipping::text AS shipping, cp.condition, cp.is_featured_offer,
-                ${isoSql('cp.observed_at')} AS observed_at
-           FROM competitor_prices cp WHERE cp.tenant_id = $1 AND cp.listing_id = $2
-          ORDER BY cp.seller, cp.observed_at DESC, cp.created_at DESC LIMIT 100) o
+      `SELECT o.seller, o.price::text AS price, o.shipping::text AS shipping, o.condition, o.is_featured_offer, ${isoSql('o.observed_at')} AS observed_at
+         FROM (SELECT DISTINCT ON (cp.seller) cp.seller, cp.price, cp.shipping, cp.condition, cp.is_featured_offer, cp.observed_at
+                 FROM competitor_prices cp WHERE cp.tenant_id = $1 AND cp.listing_id = $2
+                ORDER BY cp.seller, cp.observed_at DESC, cp.created_at DESC LIMIT 100) o
         ORDER BY o.price + o.shipping, o.seller`,
       [ctx.tenantId, id],
     );
