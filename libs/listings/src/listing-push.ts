@@ -8,9 +8,10 @@ import type { Params } from '@synq/common';
  */
 export function listingPushCte(params: Params, tenantId: string, from: string, name = 'push'): string {
   const t = params.add(tenantId);
+  const tText = params.add(tenantId);
   return `${name} AS (
     INSERT INTO outbox (tenant_id, job_name, payload)
-    SELECT ${t}, 'sync.fanout', jsonb_build_object('tenantId', ${t}::text, 'productIds', jsonb_build_array(${from}.product_id::text),
+    SELECT ${t}::uuid, 'sync.fanout', jsonb_build_object('tenantId', ${tText}::text, 'productIds', jsonb_build_array(${from}.product_id::text),
                                                    'action', 'UPSERT', 'connectionIds', jsonb_build_array(${from}.connection_id::text))
       FROM ${from})`;
 }
