@@ -21,6 +21,7 @@ import { SyncModule } from './sync/sync.module';
 import { ListingsModule } from './listings/listings.module';
 import { RepricerModule } from './repricer/repricer.module';
 import { AgentsModule } from './agents/agents.module';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +45,7 @@ export class AppModule {
         ListingsModule,
         RepricerModule,
         AgentsModule,
+        OrdersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -19,6 +19,8 @@ import { AgentScheduler } from '@synq/agents';
 import { ListingsLibModule } from '@synq/listings';
 import { RepricerEvaluateProcessor } from './processors/repricer-evaluate.processor';
 import { AgentRunProcessor } from './processors/agent-run.processor';
+import { OrdersLibModule } from '@synq/orders';
+import { OrderIngestProcessor } from './processors/order-ingest.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -26,7 +28,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule, OrdersLibModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -52,6 +54,8 @@ export class WorkerModule {
         RepricerEvaluateProcessor,
         AgentScheduler,
         AgentRunProcessor,
+        // orders: imports from platforms
+        OrderIngestProcessor,
       ],
     };
   }

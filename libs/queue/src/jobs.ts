@@ -31,6 +31,12 @@ export interface JobPayloads {
   'repricer.evaluate': { tenantId: string; listingIds?: string[] };
   /** One run of an agent: the kind's job (AGENT_KINDS in libs/agents) run in-process, its result recorded on the agent. */
   'agent.run': { tenantId: string; agentId: string; runId: string; manual?: boolean };
+  /**
+   * Import one platform order for a connection (enqueued by the signed webhook receivers and by the
+   * periodic pull): `order` is the platform's raw order JSON (Shopify REST order webhook body,
+   * WooCommerce REST v3 order object, unified order). Idempotent per (connection, external order id).
+   */
+  'order.ingest': { tenantId: string; connectionId: string; platform: 'shopify' | 'woocommerce' | 'unified'; topic: string; order: Record<string, unknown> };
 }
 
 export type JobName = keyof JobPayloads;
@@ -61,6 +67,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
   'repricer.evaluate': { queue: 'sync', attempts: 5 },
   'agent.run': { queue: 'system', attempts: 3 },
+  'order.ingest': { queue: 'imports', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

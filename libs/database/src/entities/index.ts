@@ -29,6 +29,22 @@ import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
 import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
 import { Agent, CompetitorPrice, Listing, ListingPriceChange, RepricerRule } from './listings';
+import {
+  Channel,
+  ChannelStockState,
+  InventoryLevel,
+  InventoryLocation,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Order,
+  OrderFulfillment,
+  OrderHistoryEntry,
+  OrderLine,
+  OrderPayment,
+  OrderPullCursor,
+  OrderReturn,
+} from './orders';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -39,6 +55,7 @@ export * from './pim';
 export * from './feeds';
 export * from './sync';
 export * from './listings';
+export * from './orders';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -82,4 +99,19 @@ export const ENTITIES = [
   RepricerRule,
   ListingPriceChange,
   Agent,
+  // orders, inventory and channels
+  InventoryLocation,
+  InventoryLevel,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Channel,
+  ChannelStockState,
+  OrderPullCursor,
+  Order,
+  OrderLine,
+  OrderPayment,
+  OrderFulfillment,
+  OrderReturn,
+  OrderHistoryEntry,
 ];
