@@ -22,6 +22,7 @@ import { ListingsModule } from './listings/listings.module';
 import { RepricerModule } from './repricer/repricer.module';
 import { AgentsModule } from './agents/agents.module';
 import { OrdersModule } from './orders/orders.module';
+import { DeveloperOrdersModule } from './developer-orders/developer-orders.module';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,7 @@ export class AppModule {
         RepricerModule,
         AgentsModule,
         OrdersModule,
+        DeveloperOrdersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
