@@ -82,7 +82,7 @@ describe('agents (worker scheduler)', () => {
 
     const ran = await eventually(async () => {
       const a = await get(repricer.id);
-      return a.run_count >= 2 ? a : undefined;
+      return a.run_count >= 2 && a.last_result?.status === 'ok' ? a : undefined;
     });
     expect(ran.last_result).toMatchObject({ status: 'ok', counts: { evaluated: 0, repriced: 0, unchanged: 0 }, manual: false });
     expect(Date.parse(ran.last_run_at!)).toBeGreaterThan(Date.now() - 10_000);
@@ -139,7 +139,7 @@ describe('agents (worker scheduler)', () => {
       expect(after.rows[0].n).toBe(before.rows[0].n + 1);
       const a = await eventually(async () => {
         const x = await get(feedAgent.id);
-        return x.run_count === 2 ? x : undefined;
+        return x.run_count === 2 && x.last_result?.status === 'ok' ? x : undefined;
       });
       expect(a.last_result).toMatchObject({ status: 'ok', manual: false });
       expect(Date.parse(a.next_run_at!)).toBeGreaterThan(Date.now() + 3000_000);

@@ -43,8 +43,9 @@ export class AgentRunProcessor implements JobHandler<'agent.run'> {
   async handle(data: JobData<'agent.run'>, job: Job): Promise<{ outcome: string }> {
     const claimed = await prepared<ClaimedAgent>(
       this.db,
-      `UPDATE agents SET last_run_id = $3, last_run_at = now(), run_count = run_count + 1, updated_at = now()
-        WHERE id = $1 AND tenant_id = $2 AND (enabled OR $4) AND last_run_id IS DISTINCT FROM $3
+      `UPDATE agents SET last_run_id = $3, last_run_at = now(), run_count = run_count + 1, updated_at = now(),
+              last_result = jsonb_build_object('status', 'running', 'run_id', $3::text, 'manual', $4::boolean)
+        WHERE id = $1 AND tenant_id = $2 AND (enabled OR $4::boolean) AND last_run_id IS DISTINCT FROM $3::text
         RETURNING id, tenant_id, kind, scope`,
       [data.agentId, data.tenantId, data.runId, !!data.manual],
     );

@@ -1,9 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Tenant } from '../tenant.entity';
 
-/** What the last run of an agent did. */
+/** What the last run of an agent did ('running' while it runs; a crashed run stays so until the next one). */
 export interface AgentRunResult {
-  status: 'ok' | 'error';
+  status: 'ok' | 'error' | 'running';
   message?: string;
   counts?: Record<string, number>;
   run_id?: string;
