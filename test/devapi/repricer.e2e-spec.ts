@@ -8,8 +8,9 @@ import { eventually, startStack, Stack } from '../helpers/stack';
 import { settled } from '../sync/sync-helpers';
 import { DevKey, secretKey, simpleProduct } from './devapi-helpers';
 
-const OBSERVED = '2026-11-30T09:00:00Z';
-type Offer = { seller: string; price: number; shipping?: number; condition?: string; is_featured_offer?: boolean };
+/** observations are recent (older ones do not count: REPRICER_OFFER_MAX_AGE_HOURS) */
+const OBSERVED = new Date(Date.now() - 60_000).toISOString();
+type Offer = { seller: string; price: number; shipping?: number; condition?: string; is_featured_offer?: boolean; observed_at?: string };
 
 /**
  * The repricer in the worker, end to end: competitor prices arrive → the first matching rule decides
@@ -151,6 +152,13 @@ describe('repricer (worker)', () => {
       { name: 'no competitors', price: 25, rules: [{ strategy: 'beat_lowest', amount: 1, min_price: 5 }], offers: [], expected: 25 },
       { name: 'below one cent', price: 25, rules: [{ strategy: 'match_lowest', min_price: 5 }], offers: [{ seller: 'a', price: 24.995 }], expected: 25 },
       { name: 'excluded seller and other condition', price: 25, rules: [{ strategy: 'match_lowest', min_price: 5, exclude_sellers: ['Me'], only_condition: 'new' }], offers: [{ seller: 'me', price: 10 }, { seller: 'u', price: 11, condition: 'used' }, { seller: 'n', price: 23 }], expected: 23 },
+      {
+        name: 'stale observations do not count',
+        price: 25,
+        rules: [{ strategy: 'match_lowest', min_price: 5 }],
+        offers: [{ seller: 'gone', price: 10, observed_at: new Date(Date.now() - 5 * 86_400_000).toISOString() }, { seller: 'n', price: 22 }],
+        expected: 22,
+      },
       { name: 'cost plus', price: 25, cost: 10, rules: [{ strategy: 'cost_plus', percent: 50, min_price: 5 }], offers: [{ seller: 'a', price: 20 }], expected: 15 },
       {
         name: 'first match wins',

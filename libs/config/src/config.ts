@@ -75,6 +75,8 @@ export interface AppConfig {
   agentTickMs: number;
   /** Shortest schedule an agent may be given ("every 60s" by default). */
   agentMinIntervalSeconds: number;
+  /** Competitor observations older than this do not count in repricing. */
+  repricerOfferMaxAgeHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -221,6 +223,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
     agentTickMs: int(env, 'AGENT_TICK_MS', 5_000, 100, 600_000),
     agentMinIntervalSeconds: int(env, 'AGENT_MIN_INTERVAL_SECONDS', 60, 1, 86_400),
+    repricerOfferMaxAgeHours: int(env, 'REPRICER_OFFER_MAX_AGE_HOURS', 72, 1, 8760),
   };
 }
 

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@synq/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Params, systemContext } from '@synq/common';
@@ -26,6 +27,7 @@ export class RepricerEngine {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly changes: ChangeRecorder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async evaluate(tenantId: string, listingIds?: string[], now = new Date()): Promise<RepriceCounts> {
@@ -34,14 +36,14 @@ export class RepricerEngine {
     if (rules.length === 0) return counts;
     if (listingIds) {
       for (let i = 0; i < listingIds.length; i += REPRICE_BATCH) {
-        const rows = await loadListingsForPricing(this.db, tenantId, { listingIds: listingIds.slice(i, i + REPRICE_BATCH), limit: REPRICE_BATCH });
+        const rows = await loadListingsForPricing(this.db, tenantId, { listingIds: listingIds.slice(i, i + REPRICE_BATCH), limit: REPRICE_BATCH, offerMaxAgeHours: this.config.repricerOfferMaxAgeHours });
         await this.applyAll(rows, rules, now, counts);
       }
       return counts;
     }
     let after: { createdAt: Date; id: string } | undefined;
     for (;;) {
-      const rows = await loadListingsForPricing(this.db, tenantId, { after, limit: REPRICE_BATCH });
+      const rows = await loadListingsForPricing(this.db, tenantId, { after, limit: REPRICE_BATCH, offerMaxAgeHours: this.config.repricerOfferMaxAgeHours });
       await this.applyAll(rows, rules, now, counts);
       if (rows.length < REPRICE_BATCH) return counts;
       const last = rows[rows.length - 1];

@@ -55,6 +55,8 @@ export interface ListingFilter {
   /** keyset: listings created after this (created_at, id) */
   after?: { createdAt: Date; id: string };
   limit: number;
+  /** observations older than this are left out (a seller who stopped offering must not keep pulling the price) */
+  offerMaxAgeHours: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function loadListingsForPricing(db: DataSource | EntityManager, ten
                                                         'condition', o.condition, 'is_featured_offer', o.is_featured_offer))
                         FROM (SELECT DISTINCT ON (cp.seller) cp.seller, cp.price, cp.shipping, cp.condition, cp.is_featured_offer
                                 FROM competitor_prices cp WHERE cp.listing_id = l.id AND cp.tenant_id = l.tenant_id
+                                 AND cp.observed_at > now() - ${p.add(f.offerMaxAgeHours)}::int * interval '1 hour'
                                ORDER BY cp.seller, cp.observed_at DESC, cp.created_at DESC
                                LIMIT ${MAX_OFFERS_PER_LISTING}) o), '[]'::json) AS offers
        FROM listings l

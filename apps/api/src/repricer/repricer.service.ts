@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@synq/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '@synq/audit';
@@ -106,6 +107,7 @@ export class RepricerService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async find(on: DataSource | EntityManager, ctx: TenantContext, id: string, lock = false): Promise<RuleViewRow> {
@@ -227,7 +229,7 @@ export class RepricerService {
     const r = await this.find(this.db, ctx, id);
     const rule = toPricingRule(r);
     const now = new Date();
-    const rows = await loadListingsForPricing(this.db, ctx.tenantId, { scope: rule.scope, limit: SIMULATE_LIMIT + 1 });
+    const rows = await loadListingsForPricing(this.db, ctx.tenantId, { scope: rule.scope, limit: SIMULATE_LIMIT + 1, offerMaxAgeHours: this.config.repricerOfferMaxAgeHours });
     const active = withinActiveHours(rule.active_hours, now);
     const listings = rows.slice(0, SIMULATE_LIMIT).filter((l) => inScope(rule, l)).map((l) => {
       const o = active ? applyRule(rule, l, l.offers) : { changed: false, old_price: l.price, new_price: l.price, reason: 'outside the rule’s active hours' };
