@@ -209,6 +209,32 @@ describe('repricer (worker)', () => {
     }
   });
 
+  it('pausing the repricer agent stops automatic repricing (competitor arrivals too) until it is resumed', async () => {
+    const l = await listing('PAUSE-1', 25);
+    await rule({ name: 'pause test', strategy: 'match_lowest', min_price: 5, scope: { listing_ids: [l.id] } });
+    const repricer = (await dev.get('/v1/agents')).body.find((a: { kind: string }) => a.kind === 'repricer');
+    expect((await dev.patch(`/v1/agents/${repricer.id}`, { enabled: false })).status).toBe(200);
+    await observe(l.id, [{ seller: 'a', price: 20 }]);
+    // the evaluation job ran (relayed and gone from the queue) and left the price alone
+    await eventually(async () => {
+      const r = await stack.db.pool.query(
+        `SELECT id FROM outbox WHERE tenant_id = $1 AND job_name = 'repricer.evaluate' AND payload->'listingIds' ? $2 AND relayed_at IS NOT NULL`,
+        [acct.tenantId, l.id],
+      );
+      if (!r.rows[0]) return false;
+      const job = await stack.redis.hgetall(`${stack.config.redisPrefix}:sync:${r.rows[0].id}`);
+      return job.finishedOn !== undefined ? job : false;
+    }).then((job) => expect(JSON.parse(job.returnvalue)).toMatchObject({ evaluated: 0, paused: 1 }));
+    expect(await priceOf(l.id)).toBe(25);
+    // run-now is asked for by hand: it runs even while paused
+    const run = await dev.post(`/v1/agents/${repricer.id}/run`);
+    await eventually(async () => (await dev.get(`/v1/agents/${repricer.id}`)).body.last_result?.run_id === run.body.run_id && (await priceOf(l.id)) === 20);
+    // resumed: arrivals reprice again
+    expect((await dev.patch(`/v1/agents/${repricer.id}`, { enabled: true })).status).toBe(200);
+    await observe(l.id, [{ seller: 'a', price: 19 }]);
+    await eventually(async () => (await priceOf(l.id)) === 19);
+  });
+
   it('simulate shows what a rule would do and changes nothing', async () => {
     const l = await listing('SIM-1', 30);
     await stack.db.pool.query(

@@ -32,7 +32,7 @@ function kind<N extends JobName>(job: N, description: string, defaultSchedule: s
  *   order_pull: kind('order.pull', 'Pulls new orders from each connection.', 'every 5m', (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }), PER_CONNECTION),
  */
 export const AGENT_KINDS = {
-  repricer: kind('repricer.evaluate', 'Evaluates the repricer rules for every active listing.', 'every 15m', (a) => ({ tenantId: a.tenantId })),
+  repricer: kind('repricer.evaluate', 'Evaluates the repricer rules for every active listing.', 'every 15m', (a) => ({ tenantId: a.tenantId, agentId: a.id })),
   feed_refresh: kind(
     'feed.generate',
     'Regenerates a published feed when the catalog or its configuration changed.',

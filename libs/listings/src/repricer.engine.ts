@@ -14,6 +14,8 @@ export interface RepriceCounts {
   evaluated: number;
   repriced: number;
   unchanged: number;
+  /** 1 when nothing was evaluated because the tenant paused its repricer agent */
+  paused?: number;
 }
 
 /**
@@ -30,8 +32,20 @@ export class RepricerEngine {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async evaluate(tenantId: string, listingIds?: string[], now = new Date()): Promise<RepriceCounts> {
+  /** true when the tenant has paused its repricer agent: automatic repricing is off. */
+  async paused(tenantId: string): Promise<boolean> {
+    const rows = await prepared<{ paused: boolean }>(this.db, `SELECT EXISTS (SELECT 1 FROM agents WHERE tenant_id = $1 AND kind = 'repricer' AND NOT enabled) AS paused`, [tenantId]);
+    return rows[0].paused;
+  }
+
+  /**
+   * Evaluates the listings (all of the tenant's without `listingIds`). Unless run by the repricer
+   * agent itself (`byAgent`: its schedule or run-now), nothing happens while that agent is paused.
+   */
+  async evaluate(tenantId: string, listingIds?: string[], opts: { byAgent?: boolean; now?: Date } = {}): Promise<RepriceCounts> {
     const counts: RepriceCounts = { evaluated: 0, repriced: 0, unchanged: 0 };
+    const now = opts.now ?? new Date();
+    if (!opts.byAgent && (await this.paused(tenantId))) return { ...counts, paused: 1 };
     const rules = (await loadEnabledRules(this.db, tenantId)).map(toPricingRule);
     if (rules.length === 0) return counts;
     if (listingIds) {

@@ -26,9 +26,10 @@ export interface JobPayloads {
   'sync.product': { tenantId: string; connectionId: string; productId: string };
   /**
    * Evaluate the tenant's repricer rules for these listings (all of the tenant's listings, in
-   * batches, without `listingIds`): competitor prices arrived, or the repricer agent's schedule.
+   * batches, without `listingIds`): competitor prices arrived, or a run of the repricer agent
+   * (`agentId`). Without `agentId` nothing happens while the tenant's repricer agent is paused.
    */
-  'repricer.evaluate': { tenantId: string; listingIds?: string[] };
+  'repricer.evaluate': { tenantId: string; listingIds?: string[]; agentId?: string };
   /** One run of an agent: the kind's job (AGENT_KINDS in libs/agents) run in-process, its result recorded on the agent. */
   'agent.run': { tenantId: string; agentId: string; runId: string; manual?: boolean };
   /**

@@ -9,6 +9,6 @@ export class RepricerEvaluateProcessor implements JobHandler<'repricer.evaluate'
   constructor(private readonly engine: RepricerEngine) {}
 
   handle(data: JobData<'repricer.evaluate'>): Promise<RepriceCounts> {
-    return this.engine.evaluate(data.tenantId, data.listingIds);
+    return this.engine.evaluate(data.tenantId, data.listingIds, { byAgent: !!data.agentId });
   }
 }
