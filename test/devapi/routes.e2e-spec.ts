@@ -77,6 +77,18 @@ describe('developer API /v1 with secret keys', () => {
       expect(dup.body).toMatchObject({ code: 'LISTING_EXISTS' });
     });
 
+    it('POST with an Idempotency-Key answers a repeat with the first response', async () => {
+      const send = (body: object) => stack.http.post('/v1/repricer/rules').set(ka.headers).set('Idempotency-Key', 'rule-create-1').send(body);
+      const body = { name: 'idem', strategy: 'match_lowest', min_price: 1, scope: { skus: ['A-1'] }, enabled: false };
+      const first = await send(body);
+      expect(first.status).toBe(201);
+      const again = await send(body);
+      expect(again.status).toBe(201);
+      expect(again.body.id).toBe(first.body.id);
+      expect((await send({ ...body, name: 'other' })).status).toBe(422);
+      expect((await v1().del(`/v1/repricer/rules/${first.body.id}`)).status).toBe(204);
+    });
+
     it('bad input → 400 in the Developer API error shape, naming the field', async () => {
       const cases: [object, string][] = [
         [{ connection_id: connA }, 'variant_id'],
