@@ -8,7 +8,7 @@ describe('agent kinds', () => {
       expect(scheduleSeconds(def.defaultSchedule)).toBeGreaterThan(0);
     }
     expect(agentKind('repricer')?.job).toBe('repricer.evaluate');
-    expect(agentKind('feed_refresh')?.payload({ id: 'a', tenantId: 't', scope: { feed_id: 'f' } })).toEqual({ tenantId: 't', feedId: 'f' });
+    expect(agentKind('feed_refresh')?.payload({ id: 'a', tenantId: 't', scope: { feed_id: 'f' } }, {} as never)).toEqual({ tenantId: 't', feedId: 'f' });
     expect(agentKind('constructor')).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { JobData, JobName } from '@synq/queue';
 
 /** An agent as its kind's payload builder sees it. */
@@ -18,18 +19,27 @@ export interface AgentKindDefinition<N extends JobName = JobName> {
    * given `$1` = tenant id, returns one row per agent with a `scope` json object of strings (bounded).
    */
   scopesSql?: string;
-  /** the job's payload for one run of the agent */
-  payload(agent: AgentRef): JobData<N>;
+  /**
+   * The job's payload for one run of the agent. It may read or write through `db` first (e.g. a
+   * kind whose job needs a run row created for it).
+   */
+  payload(agent: AgentRef, db: DataSource): JobData<N> | Promise<JobData<N>>;
 }
 
-function kind<N extends JobName>(job: N, description: string, defaultSchedule: string, payload: (a: AgentRef) => JobData<N>, scopesSql?: string): AgentKindDefinition<N> {
+function kind<N extends JobName>(
+  job: N,
+  description: string,
+  defaultSchedule: string,
+  payload: (a: AgentRef, db: DataSource) => JobData<N> | Promise<JobData<N>>,
+  scopesSql?: string,
+): AgentKindDefinition<N> {
   return { job, description, defaultSchedule, payload, scopesSql };
 }
 
 /**
  * THE table of agent kinds: each maps to one catalogued job. A kind whose job lives on another
  * branch is added here in one line at merge, e.g.
- *   order_pull: kind('order.pull', 'Pulls new orders from each connection.', 'every 5m', (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }), PER_CONNECTION),
+ *   order_pull: kind('orders.pull', 'Pulls new orders from each connection.', 'every 5m', (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }), PER_CONNECTION),
  */
 export const AGENT_KINDS = {
   repricer: kind('repricer.evaluate', 'Evaluates the repricer rules for every active listing.', 'every 15m', (a) => ({ tenantId: a.tenantId, agentId: a.id })),

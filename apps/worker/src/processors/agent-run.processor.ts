@@ -59,7 +59,7 @@ export class AgentRunProcessor implements JobHandler<'agent.run'> {
       result = { status: 'error', message: `no job for agent kind ${agent.kind}` };
     } else {
       try {
-        const payload = def.payload({ id: agent.id, tenantId: agent.tenant_id, scope: agent.scope ?? {} });
+        const payload = await def.payload({ id: agent.id, tenantId: agent.tenant_id, scope: agent.scope ?? {} }, this.db);
         const out = await (handler as JobHandler<JobName>).handle(payload, job as Job);
         result = { status: 'ok', counts: countsOf(out), ...(out && typeof (out as { outcome?: unknown }).outcome === 'string' ? { message: (out as { outcome: string }).outcome } : {}) };
       } catch (err) {
