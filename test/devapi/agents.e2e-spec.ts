@@ -126,6 +126,22 @@ describe('agents (worker scheduler)', () => {
     expect(feed.body.generation_count).toBe(1);
   });
 
+  it('a feed that is no longer published loses its feed_refresh agent; a new one gets its own', async () => {
+    const other = await stack.http.post('/api/v1/feeds').set(acct.headers).send({
+      name: 'Second feed',
+      slug: `agents-feed-2-${Date.now()}`,
+      format: 'csv',
+      template: 'google_shopping',
+      currency: 'USD',
+      link_template: 'https://shop.example/products/{handle}',
+      published: true,
+    });
+    expect(other.status).toBe(201);
+    expect((await list()).filter((a) => a.kind === 'feed_refresh').map((a) => a.scope.feed_id).sort()).toEqual([feedId, other.body.id].sort());
+    expect((await stack.http.patch(`/api/v1/feeds/${other.body.id}`).set(acct.headers).send({ published: false })).status).toBe(200);
+    expect((await list()).filter((a) => a.kind === 'feed_refresh').map((a) => a.scope.feed_id)).toEqual([feedId]);
+  });
+
   it('a due agent is claimed once however many workers run the scheduler', async () => {
     const feedAgent = (await list()).find((a) => a.kind === 'feed_refresh')!;
     const logger = createLogger('error', 'synq-test');

@@ -16,7 +16,8 @@ export interface AgentKindDefinition<N extends JobName = JobName> {
   defaultSchedule: string;
   /**
    * Which agents a tenant has of this kind. Absent: one agent with scope `{}`. Otherwise SQL that,
-   * given `$1` = tenant id, returns one row per agent with a `scope` json object of strings (bounded).
+   * given `$1` = tenant id, returns one row per agent with a `scope` json object of strings
+   * (LIMIT 500 = MAX_SCOPES_PER_KIND); agents whose scope it no longer returns are removed.
    */
   scopesSql?: string;
   /**

@@ -2,6 +2,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '@synq/database';
 import { AGENT_KINDS, AgentKindDefinition, scheduleSeconds, scopeKey } from './agent-kinds';
 
+/** The bound every kind's `scopesSql` keeps to (LIMIT). */
+export const MAX_SCOPES_PER_KIND = 500;
+
 /**
  * Makes sure the tenant has its agents: one per kind (or per scope row of kinds with `scopesSql`),
  * created enabled with the kind's default schedule and first run one interval from now. Existing
@@ -14,6 +17,11 @@ export async function ensureAgents(db: DataSource | EntityManager, tenantId: str
     if (seconds === null) throw new Error(`agent kind ${kind} has an invalid default schedule`);
     const scopes = def.scopesSql ? (await prepared<{ scope: Record<string, string> }>(db, def.scopesSql, [tenantId])).map((r) => r.scope) : [{}];
     for (const scope of scopes) rows.push({ kind, scope, scope_key: scopeKey(scope), schedule: def.defaultSchedule, seconds });
+    // the agents of resources that are gone (a feed deleted or unpublished) go too; only when the
+    // scope query answered below its bound, so that it saw every resource
+    if (def.scopesSql && scopes.length < MAX_SCOPES_PER_KIND) {
+      await prepared(db, `DELETE FROM agents WHERE tenant_id = $1 AND kind = $2 AND NOT (scope_key = ANY($3::text[]))`, [tenantId, kind, scopes.map(scopeKey)]);
+    }
   }
   if (rows.length === 0) return;
   await prepared(
