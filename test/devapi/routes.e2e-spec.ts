@@ -353,6 +353,33 @@ describe('developer API /v1 with secret keys', () => {
     });
   });
 
+  describe('OpenAPI', () => {
+    it('documents every Developer API route', async () => {
+      const doc = await stack.http.get('/docs/openapi.json');
+      expect(doc.status).toBe(200);
+      const paths = Object.keys(doc.body.paths);
+      for (const p of [
+        '/v1/listings',
+        '/v1/listings/{id}',
+        '/v1/listings/{id}/competitor-prices',
+        '/v1/listings/{id}/price-history',
+        '/v1/repricer/rules',
+        '/v1/repricer/rules/{id}',
+        '/v1/repricer/rules/{id}/simulate',
+        '/v1/agents',
+        '/v1/agents/{id}',
+        '/v1/agents/{id}/run',
+        '/v1/orders',
+        '/v1/orders/{id}',
+        '/v1/webhooks',
+        '/api/v1/listings',
+        '/api/v1/repricer/rules',
+        '/api/v1/agents',
+      ]) expect({ p, documented: paths.includes(p) }).toEqual({ p, documented: true });
+      expect(Object.keys(doc.body.components.schemas)).toEqual(expect.arrayContaining(['CreateListingDto', 'CreateRuleDto', 'UpdateAgentDto']));
+    });
+  });
+
   describe('credentials', () => {
     it('an editor key cannot manage webhooks (403); a viewer key can read but not write (403)', async () => {
       const viewer = await secretKey(stack, a, 'viewer');
