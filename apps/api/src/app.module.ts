@@ -21,6 +21,11 @@ import { SyncModule } from './sync/sync.module';
 import { StoresModule } from './stores/stores.module';
 import { ShopifyModule } from './shopify/shopify.module';
 import { InboundWebhooksModule } from './inbound-webhooks/inbound-webhooks.module';
+import { ListingsModule } from './listings/listings.module';
+import { RepricerModule } from './repricer/repricer.module';
+import { AgentsModule } from './agents/agents.module';
+import { OrdersModule } from './orders/orders.module';
+import { DeveloperOrdersModule } from './developer-orders/developer-orders.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +49,11 @@ export class AppModule {
         StoresModule,
         ShopifyModule,
         InboundWebhooksModule,
+        ListingsModule,
+        RepricerModule,
+        AgentsModule,
+        OrdersModule,
+        DeveloperOrdersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -71,6 +71,11 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     this.logger.info({ queues: [...queues], jobs: JOB_NAMES.length }, 'synq worker started');
   }
 
+  /** The processor of a catalogued job (agents run their kind's job in-process through it). */
+  handlerFor<N extends JobName>(name: N): JobHandler<N> | undefined {
+    return this.handlers.get(name) as JobHandler<N> | undefined;
+  }
+
   private async process(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new UnrecoverableError(`No processor for ${job.name}`);

@@ -14,8 +14,13 @@ import { FeedGenerator, FeedRefresher } from '@synq/feeds';
 import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
-import { OrderIngestProcessor } from './processors/order-ingest.processor';
 import { WorkerHost } from './worker-host.service';
+import { AgentScheduler } from '@synq/agents';
+import { ListingsLibModule } from '@synq/listings';
+import { RepricerEvaluateProcessor } from './processors/repricer-evaluate.processor';
+import { AgentRunProcessor } from './processors/agent-run.processor';
+import { OrdersLibModule } from '@synq/orders';
+import { OrderIngestProcessor } from './processors/order-ingest.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -23,7 +28,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule, OrdersLibModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -45,7 +50,11 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
-        // replaced by the orders module (issue #7) at merge
+        // developer API: the repricer and the agents' scheduler and runs
+        RepricerEvaluateProcessor,
+        AgentScheduler,
+        AgentRunProcessor,
+        // orders: imports from platforms
         OrderIngestProcessor,
       ],
     };

@@ -89,6 +89,12 @@ export interface AppConfig {
   shopifyExpiringTokens: boolean;
   /** Base of the panel the Shopify callback redirects to (`{base}/sales-channels/{id}?oauth=…`); empty: same origin. */
   panelBaseUrl: string;
+  /** How often the worker's agent scheduler looks for due agents. */
+  agentTickMs: number;
+  /** Shortest schedule an agent may be given ("every 60s" by default). */
+  agentMinIntervalSeconds: number;
+  /** Competitor observations older than this do not count in repricing. */
+  repricerOfferMaxAgeHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -260,6 +266,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shopifyShopBaseUrl: shopTemplate(env, 'SHOPIFY_SHOP_BASE_URL', production),
     shopifyExpiringTokens: bool(env, 'SHOPIFY_EXPIRING_TOKENS', false),
     panelBaseUrl: optionalUrl(env, 'PANEL_BASE_URL').replace(/\/+$/, ''),
+    agentTickMs: int(env, 'AGENT_TICK_MS', 5_000, 100, 600_000),
+    agentMinIntervalSeconds: int(env, 'AGENT_MIN_INTERVAL_SECONDS', 60, 1, 86_400),
+    repricerOfferMaxAgeHours: int(env, 'REPRICER_OFFER_MAX_AGE_HOURS', 72, 1, 8760),
   };
 }
 

@@ -80,10 +80,21 @@ export const EVENT_TYPES = {
     schema: schema({ product_id: 'string', sku: 'string', quantity: 'integer', threshold: 'integer' }, ['product_id']),
   },
   'listing.repriced': {
-    description: 'A repricer rule changed a listing’s price.',
+    description: 'A repricer rule changed a listing’s price (the new price is being pushed to the listing’s connection).',
     schema: schema(
-      { id: ['string', 'listing id'], old_price: 'number', new_price: 'number', currency: ['string', 'ISO 4217'] },
-      ['id'],
+      {
+        id: ['string', 'listing id'],
+        listing_id: ['string', 'listing id'],
+        old_price: ['number', 'major units'],
+        new_price: ['number', 'major units'],
+        currency: ['string', 'ISO 4217'],
+        rule_id: ['string', 'the repricer rule that decided'],
+        reason: ['string', 'why, in words (e.g. "beat the lowest offer of X at 20.00 by 0.50")'],
+        sku: 'string',
+        marketplace: 'string',
+        connection_id: 'string',
+      },
+      ['id', 'listing_id', 'old_price', 'new_price', 'rule_id', 'reason'],
     ),
   },
   'settlement.completed': {

@@ -19,22 +19,25 @@ export interface JobPayloads {
   /**
    * Fan a push out to the tenant's ACTIVE commerce connections: bump the ledger rows, then one
    * `sync.product` per (connection, product). `retryFailed` re-pushes only the FAILED rows.
+   * `connectionIds` limits an UPSERT to those connections (a listing's price change reaches its own).
    */
-  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
+  'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean; connectionIds?: string[] };
   /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
   'sync.product': { tenantId: string; connectionId: string; productId: string };
   /**
-   * An order a store sent Synq (Shopify `orders/create`/`orders/updated`, WooCommerce
-   * `order.created`/`order.updated`), verified and deduplicated: `order` is the platform's raw order
-   * JSON (the one payload that is not ids only: the platform's webhook is the only copy).
+   * Evaluate the tenant's repricer rules for these listings (all of the tenant's listings, in
+   * batches, without `listingIds`): competitor prices arrived, or a run of the repricer agent
+   * (`agentId`). Without `agentId` nothing happens while the tenant's repricer agent is paused.
    */
-  'order.ingest': {
-    tenantId: string;
-    connectionId: string;
-    platform: 'shopify' | 'woocommerce' | 'unified';
-    topic: string;
-    order: Record<string, unknown>;
-  };
+  'repricer.evaluate': { tenantId: string; listingIds?: string[]; agentId?: string };
+  /** One run of an agent: the kind's job (AGENT_KINDS in libs/agents) run in-process, its result recorded on the agent. */
+  'agent.run': { tenantId: string; agentId: string; runId: string; manual?: boolean };
+  /**
+   * Import one platform order for a connection (enqueued by the signed webhook receivers and by the
+   * periodic pull): `order` is the platform's raw order JSON (Shopify REST order webhook body,
+   * WooCommerce REST v3 order object, unified order). Idempotent per (connection, external order id).
+   */
+  'order.ingest': { tenantId: string; connectionId: string; platform: 'shopify' | 'woocommerce' | 'unified'; topic: string; order: Record<string, unknown> };
 }
 
 export type JobName = keyof JobPayloads;
@@ -63,6 +66,8 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'repricer.evaluate': { queue: 'sync', attempts: 5 },
+  'agent.run': { queue: 'system', attempts: 3 },
   'order.ingest': { queue: 'imports', attempts: 10 },
 };
 

@@ -19,7 +19,7 @@ export function syncJobId(connectionId: string, productId: string, seq: string |
 const ACTIVE_COMMERCE = `SELECT id FROM connections WHERE tenant_id = $1 AND status = 'ACTIVE' AND category = 'commerce'`;
 
 /** UPSERT: a ledger row per ACTIVE commerce connection × existing product, requested_seq bumped. */
-const BUMP_UPSERT = `WITH c AS (${ACTIVE_COMMERCE}),
+const BUMP_UPSERT = `WITH c AS (${ACTIVE_COMMERCE} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))),
      p AS (SELECT id FROM products WHERE tenant_id = $1 AND id = ANY($2::uuid[]))
   INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq, force)
   SELECT c.id, p.id, $1, 'PENDING', 'UPSERT', 1, $3 FROM c CROSS JOIN p ORDER BY c.id, p.id
@@ -61,7 +61,9 @@ export class SyncFanoutService {
   async fanout(data: JobData<'sync.fanout'>): Promise<number> {
     if (!data.productIds.length) return 0;
     const sql = data.retryFailed ? BUMP_FAILED : data.action === 'DELETE' ? BUMP_DELETE : BUMP_UPSERT;
-    const rows = await prepared<BumpedRow>(this.db, sql, [data.tenantId, data.productIds, data.force ?? false]);
+    const params: unknown[] = [data.tenantId, data.productIds, data.force ?? false];
+    if (sql === BUMP_UPSERT) params.push(data.connectionIds?.length ? data.connectionIds : null);
+    const rows = await prepared<BumpedRow>(this.db, sql, params);
     await this.enqueue(data.tenantId, rows, this.config.syncDebounceMs);
     return rows.length;
   }

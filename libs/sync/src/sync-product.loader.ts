@@ -26,6 +26,15 @@ export function toSyncProduct(json: string, exact: ExactPrices | null): SyncProd
   };
 }
 
+/**
+ * A connection's listings override the PIM price of their variants there (the developer API's
+ * listings, e.g. a repriced Amazon offer): the product pushed to that connection carries them.
+ */
+export function withListingPrices(product: SyncProduct, listingPrices: Record<string, string> | null): SyncProduct {
+  if (!listingPrices) return product;
+  return { ...product, variants: product.variants.map((v) => (listingPrices[v.id] !== undefined ? { ...v, price: listingPrices[v.id] } : v)) };
+}
+
 /** JSON with object keys sorted at every level: equal values give equal text. */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';

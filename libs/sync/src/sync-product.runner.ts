@@ -12,7 +12,7 @@ import { ChangeRecorder } from '@synq/events';
 import { ConnectionVault } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
 import { JobData, PermanentError, RetryableError } from '@synq/queue';
-import { ExactPrices, payloadHash, SYNC_PRODUCT_SQL, toSyncProduct } from './sync-product.loader';
+import { ExactPrices, payloadHash, SYNC_PRODUCT_SQL, toSyncProduct, withListingPrices } from './sync-product.loader';
 
 interface ClaimedRow {
   tenant_id: string;
@@ -38,6 +38,8 @@ interface ClaimedRow {
   credentials_sealed: string | null;
   product_json: string | null;
   exact_prices: ExactPrices | null;
+  /** variant id → the price of its active listing on this connection */
+  listing_prices: Record<string, string> | null;
 }
 
 /**
@@ -61,7 +63,9 @@ const CLAIM_SQL = `WITH old AS (
               old.create_started_at AS prior_create_started_at),
   prod AS (${SYNC_PRODUCT_SQL.replace('$2', '$3')})
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
-         (SELECT json FROM prod) AS product_json, (SELECT exact FROM prod) AS exact_prices
+         (SELECT json FROM prod) AS product_json, (SELECT exact FROM prod) AS exact_prices,
+         (SELECT json_object_agg(l.variant_id, l.price::text) FROM listings l
+           WHERE l.tenant_id = $1 AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id`;
 
 const RELEASE_SQL = `UPDATE sync_states SET lease_job = NULL, lease_until = NULL
@@ -147,7 +151,7 @@ export class SyncProductRunner {
         await this.settle(row, jobId, seq, attempt, 0, { status: 'FAILED', runStatus: 'FAILED', mapping: existing, hash: row.payload_hash, error: message, httpStatus: null, event: 'sync.failed' });
         return 'skipped';
       }
-      const product: SyncProduct = toSyncProduct(row.product_json, row.exact_prices);
+      const product: SyncProduct = withListingPrices(toSyncProduct(row.product_json, row.exact_prices), row.listing_prices);
       const hash = payloadHash(row.kind, connector.payloadFor(product));
       if (!row.force && existing && row.payload_hash === hash && row.last_error === null) {
         await this.settle(row, jobId, seq, attempt, Date.now() - started, { status: 'SYNCED', runStatus: 'SKIPPED', mapping: existing, hash, error: null, httpStatus: null });

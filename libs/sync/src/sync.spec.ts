@@ -1,4 +1,4 @@
-import { payloadHash, stableJson, toSyncProduct } from './sync-product.loader';
+import { payloadHash, stableJson, toSyncProduct, withListingPrices } from './sync-product.loader';
 import { syncJobId } from './sync-fanout.service';
 
 describe('sync engine helpers', () => {
@@ -13,6 +13,15 @@ describe('sync engine helpers', () => {
     const json = JSON.stringify({ id: 'p', variants: [{ id: 'v', price: 0.1, compare_at_price: null }], media: [] });
     const p = toSyncProduct(json, { v: { price: '0.1000', compare_at_price: null } });
     expect(p.variants[0]).toMatchObject({ price: '0.1000', compare_at_price: null });
+  });
+
+  it('a connection’s listing prices override the PIM price of their variants (others keep theirs)', () => {
+    const json = JSON.stringify({ id: 'p', variants: [{ id: 'v1' }, { id: 'v2' }], media: [] });
+    const p = toSyncProduct(json, { v1: { price: '25.0000', compare_at_price: null }, v2: { price: '30.0000', compare_at_price: null } });
+    const q = withListingPrices(p, { v1: '18.5000' });
+    expect(q.variants.map((v) => v.price)).toEqual(['18.5000', '30.0000']);
+    expect(withListingPrices(p, null)).toBe(p);
+    expect(payloadHash('unified', q)).not.toBe(payloadHash('unified', p));
   });
 
   it('names child jobs by connection, product and ledger seq', () => {

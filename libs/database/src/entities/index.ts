@@ -28,6 +28,23 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
 import { InboundWebhookReceipt, OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
+import { Agent, CompetitorPrice, Listing, ListingPriceChange, RepricerRule } from './listings';
+import {
+  Channel,
+  ChannelStockState,
+  InventoryLevel,
+  InventoryLocation,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Order,
+  OrderFulfillment,
+  OrderHistoryEntry,
+  OrderLine,
+  OrderPayment,
+  OrderPullCursor,
+  OrderReturn,
+} from './orders';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -37,6 +54,8 @@ export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
 export * from './feeds';
 export * from './sync';
+export * from './listings';
+export * from './orders';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -76,4 +95,25 @@ export const ENTITIES = [
   SyncRun,
   // plugin and Shopify OAuth: inbound webhook dedupe
   InboundWebhookReceipt,
+  // developer API: listings, repricer, agents
+  Listing,
+  CompetitorPrice,
+  RepricerRule,
+  ListingPriceChange,
+  Agent,
+  // orders, inventory and channels
+  InventoryLocation,
+  InventoryLevel,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Channel,
+  ChannelStockState,
+  OrderPullCursor,
+  Order,
+  OrderLine,
+  OrderPayment,
+  OrderFulfillment,
+  OrderReturn,
+  OrderHistoryEntry,
 ];

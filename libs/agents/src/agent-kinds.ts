@@ -1,0 +1,84 @@
+import type { DataSource } from 'typeorm';
+import type { JobData, JobName } from '@synq/queue';
+
+/** An agent as its kind's payload builder sees it. */
+export interface AgentRef {
+  id: string;
+  tenantId: string;
+  scope: Record<string, string>;
+}
+
+export interface AgentKindDefinition<N extends JobName = JobName> {
+  /** the catalogued job one run of the agent performs (run in-process by the `agent.run` processor) */
+  job: N;
+  description: string;
+  /** schedule a new agent of this kind starts with */
+  defaultSchedule: string;
+  /**
+   * Which agents a tenant has of this kind. Absent: one agent with scope `{}`. Otherwise SQL that,
+   * given `$1` = tenant id, returns one row per agent with a `scope` json object of strings
+   * (LIMIT 500 = MAX_SCOPES_PER_KIND); agents whose scope it no longer returns are removed.
+   */
+  scopesSql?: string;
+  /**
+   * The job's payload for one run of the agent. It may read or write through `db` first (e.g. a
+   * kind whose job needs a run row created for it).
+   */
+  payload(agent: AgentRef, db: DataSource): JobData<N> | Promise<JobData<N>>;
+}
+
+function kind<N extends JobName>(
+  job: N,
+  description: string,
+  defaultSchedule: string,
+  payload: (a: AgentRef, db: DataSource) => JobData<N> | Promise<JobData<N>>,
+  scopesSql?: string,
+): AgentKindDefinition<N> {
+  return { job, description, defaultSchedule, payload, scopesSql };
+}
+
+/**
+ * THE table of agent kinds: each maps to one catalogued job. A kind whose job lives on another
+ * branch is added here in one line at merge, e.g.
+ *   order_pull: kind('orders.pull', 'Pulls new orders from each connection.', 'every 5m', (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }), PER_CONNECTION),
+ */
+export const AGENT_KINDS = {
+  repricer: kind('repricer.evaluate', 'Evaluates the repricer rules for every active listing.', 'every 15m', (a) => ({ tenantId: a.tenantId, agentId: a.id })),
+  feed_refresh: kind(
+    'feed.generate',
+    'Regenerates a published feed when the catalog or its configuration changed.',
+    'every 1h',
+    (a) => ({ tenantId: a.tenantId, feedId: a.scope.feed_id }),
+    `SELECT json_build_object('feed_id', id::text) AS scope FROM feeds WHERE tenant_id = $1 AND published ORDER BY created_at, id LIMIT 500`,
+  ),
+} satisfies Record<string, AgentKindDefinition>;
+
+/** Scope SQL for kinds that run once per active commerce connection (order pull, inventory push). */
+export const PER_CONNECTION = `SELECT json_build_object('connection_id', id::text) AS scope FROM connections
+  WHERE tenant_id = $1 AND status = 'ACTIVE' AND category = 'commerce' ORDER BY created_at, id LIMIT 500`;
+
+export type AgentKind = keyof typeof AGENT_KINDS;
+export const AGENT_KIND_NAMES = Object.keys(AGENT_KINDS) as AgentKind[];
+
+export function agentKind(name: string): AgentKindDefinition | undefined {
+  return Object.prototype.hasOwnProperty.call(AGENT_KINDS, name) ? (AGENT_KINDS as Record<string, AgentKindDefinition>)[name] : undefined;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+export const SCHEDULE_PATTERN = /^every ([1-9]\d{0,5})(s|m|h|d)$/;
+
+/** "every 15m" → 900; null when the text is not a schedule. */
+export function scheduleSeconds(schedule: string): number | null {
+  const m = SCHEDULE_PATTERN.exec(schedule.trim());
+  if (!m) return null;
+  const seconds = Number(m[1]) * UNIT_SECONDS[m[2]];
+  return seconds <= 366 * 86_400 ? seconds : null;
+}
+
+/** Canonical text of a scope (keys sorted): one agent per (tenant, kind, scope). */
+export function scopeKey(scope: Record<string, string>): string {
+  return Object.keys(scope)
+    .sort()
+    .map((k) => `${k}=${scope[k]}`)
+    .join('&');
+}

@@ -1,0 +1,3 @@
+export * from './agent-kinds';
+export * from './agent-store';
+export * from './agent-scheduler.service';
