@@ -187,6 +187,12 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
     }
     const request = { shop_id: 954889, shop_domain: shop.shopDomain, customer: { id: 191167, email: 'john@example.com' }, orders_requested: [299938] };
     expect((await shop.sendWebhook(url, 'customers/data_request', request)).status).toBe(200);
+    // the order webhook of the test above has been imported by the orders module
+    const before = await eventually(async () => {
+      const r = await stack.db.pool.query(`SELECT customer_email FROM orders WHERE tenant_id = $1`, [a.tenantId]);
+      return r.rows.length ? r.rows : undefined;
+    }, 20000);
+    expect(before[0].customer_email).toBe('john@example.com');
     expect((await shop.sendWebhook(url, 'customers/redact', { ...request, orders_to_redact: [299938] })).status).toBe(200);
     const audit = await stack.db.pool.query(`SELECT action, changes FROM audit_events WHERE tenant_id = $1 AND action LIKE 'compliance.%' ORDER BY created_at`, [a.tenantId]);
     // the customer's orders Synq still held (relayed order.ingest rows) keep only their id
@@ -195,6 +201,10 @@ describe('Shopify OAuth install flow and Shopify webhooks', () => {
     expect(JSON.stringify(held.rows)).not.toContain('john@example.com');
     expect(held.rows[0].payload.order).toEqual({ id: 820982911946154500, redacted: true });
     expect(audit.rows.map((r) => r.action)).toEqual(['compliance.customer_data_requested', 'compliance.customer_redacted']);
+    // the orders imported from the shop keep their amounts but lose the customer's personal data
+    const imported = await stack.db.pool.query(`SELECT external_id, customer_email, customer_name, shipping_address, total FROM orders WHERE tenant_id = $1`, [a.tenantId]);
+    expect(imported.rows.length).toBeGreaterThan(0);
+    for (const o of imported.rows) expect(o).toMatchObject({ customer_email: null, customer_name: null, shipping_address: null });
     expect(JSON.stringify(audit.rows)).not.toContain('john@example.com');
   });
 

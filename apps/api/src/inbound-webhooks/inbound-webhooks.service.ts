@@ -82,6 +82,13 @@ export class InboundWebhooksService {
       } else if (topic === 'shop/redact') {
         // 48 hours after uninstall: nothing of the shop stays (the ledger and runs go with the connection,
         // the orders it sent with their relayed outbox rows)
+        // orders hold the shop's customers' data and keep their channel (RESTRICT): they go first
+        await m.query(
+          `DELETE FROM orders o USING channels ch, connections c
+            WHERE o.channel_id = ch.id AND o.tenant_id = ch.tenant_id AND ch.connection_id = c.id
+              AND c.kind = 'shopify' AND c.store_key = $1`,
+          [shop],
+        );
         const rows = await queryRows<ConnRow>(m, `DELETE FROM connections WHERE kind = 'shopify' AND store_key = $1 RETURNING id, tenant_id, org_id`, [shop]);
         for (const r of rows) {
           await m.query(`DELETE FROM outbox WHERE tenant_id = $1 AND job_name = 'order.ingest' AND relayed_at IS NOT NULL AND payload->>'connectionId' = $2`, [r.tenant_id, r.id]);
@@ -90,16 +97,27 @@ export class InboundWebhooksService {
       } else if (topic === 'customers/redact' || topic === 'customers/data_request') {
         const customer = body.customer as { id?: unknown } | undefined;
         const customerId = customer && (typeof customer.id === 'number' || typeof customer.id === 'string') ? String(customer.id) : null;
+        const email = (customer as { email?: unknown } | undefined)?.email;
+        const customerEmail = typeof email === 'string' ? email.slice(0, 320) : '';
         const orderIds = (Array.isArray(body.orders_to_redact) ? body.orders_to_redact : []).map(String).slice(0, 10_000);
         for (const c of await this.shopConnections(m, shop, true)) {
           if (topic === 'customers/redact') {
             // the copies of the customer's orders Synq holds: relayed order.ingest rows keep only the order id
-            // (orders stored by the orders module are redacted there)
             await m.query(
               `UPDATE outbox SET payload = jsonb_set(payload, '{order}', jsonb_build_object('id', payload->'order'->'id', 'redacted', true))
                 WHERE tenant_id = $1 AND job_name = 'order.ingest' AND relayed_at IS NOT NULL AND payload->>'connectionId' = $2
                   AND (payload->'order'->'customer'->>'id' = $3 OR payload->'order'->>'id' = ANY($4::text[]))`,
               [c.tenant_id, c.id, customerId ?? '', orderIds],
+            );
+            // and the orders Synq imported from the shop: the customer's personal data is erased, the
+            // order (amounts, lines, stock effects) stays for the merchant's books
+            await m.query(
+              `UPDATE orders o SET customer_email = NULL, customer_name = NULL, customer_phone = NULL,
+                      shipping_address = NULL, billing_address = NULL, note = NULL, updated_at = now()
+                 FROM channels ch
+                WHERE o.tenant_id = $1 AND ch.id = o.channel_id AND ch.tenant_id = o.tenant_id AND ch.connection_id = $2
+                  AND (o.external_id = ANY($3::text[]) OR ($4::text <> '' AND lower(o.customer_email) = lower($4)))`,
+              [c.tenant_id, c.id, orderIds, customerEmail],
             );
           }
           await this.audit.record(m, systemContext(c.tenant_id, c.org_id, 'shopify'), {
