@@ -10,7 +10,7 @@ import { RedisService } from '@synq/redis';
 import { AppModule } from './app.module';
 import { toErrorInfo } from './common/all-exceptions.filter';
 import { sendError } from './common/error-body';
-import { isExemptFromRateLimit, rateLimit, requestId } from './common/http-middleware';
+import { isExemptFromRateLimit, rateLimit, requestId, storefrontCors } from './common/http-middleware';
 import { RateLimiter } from './common/rate-limiter';
 import type { SynqRequest } from './common/request';
 import { createValidationPipe } from './common/validation';
@@ -54,6 +54,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     });
     next();
   });
+  app.use(storefrontCors());
   app.use(rateLimit(new RateLimiter(redis.client, redis.key('rl')), config, logger));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const declared = Number(req.header('content-length') ?? 0);

@@ -71,6 +71,21 @@ export interface AppConfig {
   syncSweepMs: number;
   /** BullMQ job lock (and stalled-job check interval): how soon a dead worker's jobs run again. */
   workerLockMs: number;
+  /** Stripe platform secret key (sk_…); empty: Stripe Connect is not configured on this deployment. */
+  stripeSecretKey: string;
+  /** Signing secret (whsec_…) of the Connect webhook endpoint Stripe calls at /unified/webhooks/stripe. */
+  stripeWebhookSecret: string;
+  /** Where the Stripe SDK sends API requests (tests point it at a fake on 127.0.0.1). */
+  stripeApiHost: string;
+  stripeApiPort: number;
+  stripeApiProtocol: 'http' | 'https';
+  /** Platform fee on storefront checkouts, in basis points of the total (0: none). */
+  stripePlatformFeeBps: number;
+  /** A storefront Checkout Session (and the stock it holds) expires after this many minutes (Stripe allows 30–1440). */
+  stripeCheckoutExpiresMinutes: number;
+  /** Public storefront routes: per-IP and per-publishable-key sliding windows. */
+  rateLimitStorefrontPerMinute: number;
+  rateLimitStorefrontKeyPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -147,6 +162,24 @@ function apiVersion(env: Env, name: string, def: string): string {
   return v;
 }
 
+function stripeKey(env: Env, name: string): string {
+  const v = str(env, name, '');
+  if (v && !/^(sk|rk)_(live|test)_[A-Za-z0-9]+$/.test(v)) throw new ConfigError(`${name} must be a Stripe secret key (sk_live_… or sk_test_…)`);
+  return v;
+}
+
+function hostName(env: Env, name: string, def: string): string {
+  const v = str(env, name, def);
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(v)) throw new ConfigError(`${name} must be a host name, got "${v}"`);
+  return v;
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, values: readonly T[]): T {
+  const v = str(env, name, def);
+  if (!values.includes(v as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -215,6 +248,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
+    stripeSecretKey: stripeKey(env, 'STRIPE_SECRET_KEY'),
+    stripeWebhookSecret: str(env, 'STRIPE_WEBHOOK_SECRET', ''),
+    stripeApiHost: hostName(env, 'STRIPE_API_HOST', 'api.stripe.com'),
+    stripeApiPort: int(env, 'STRIPE_API_PORT', 443, 1, 65535),
+    stripeApiProtocol: oneOf(env, 'STRIPE_API_PROTOCOL', 'https', ['http', 'https'] as const),
+    stripePlatformFeeBps: int(env, 'STRIPE_PLATFORM_FEE_BPS', 0, 0, 5000),
+    stripeCheckoutExpiresMinutes: int(env, 'STRIPE_CHECKOUT_EXPIRES_MINUTES', 60, 30, 1440),
+    rateLimitStorefrontPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_PER_MINUTE', 60, 1, 1_000_000_000),
+    rateLimitStorefrontKeyPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_KEY_PER_MINUTE', 600, 1, 1_000_000_000),
   };
 }
 
