@@ -2,7 +2,7 @@ import { checkFile, detectFileKind } from './file-types';
 
 const ALL = ['stl', 'obj', '3mf', 'pdf', 'png', 'jpeg'];
 
-export function binaryStl(triangles = 1): Buffer {
+function binaryStl(triangles = 1): Buffer {
   const buf = Buffer.alloc(84 + triangles * 50);
   buf.write('binary stl', 0, 'latin1');
   buf.writeUInt32LE(triangles, 80);
