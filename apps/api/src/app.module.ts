@@ -18,6 +18,7 @@ import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SyncModule } from './sync/sync.module';
+import { OrdersModule } from './orders/orders.module';
 import { StorefrontModule } from './storefront/storefront.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         FeedsModule,
         IntegrationsModule,
         SyncModule,
+        OrdersModule,
         StorefrontModule,
       ],
       providers: [

@@ -28,6 +28,22 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
 import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
+import {
+  Channel,
+  ChannelStockState,
+  InventoryLevel,
+  InventoryLocation,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Order,
+  OrderFulfillment,
+  OrderHistoryEntry,
+  OrderLine,
+  OrderPayment,
+  OrderPullCursor,
+  OrderReturn,
+} from './orders';
 import { CheckoutSession, Quote, Storefront, StorefrontFile, StripeAccount, StripeEvent } from './storefront';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
@@ -38,6 +54,7 @@ export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
 export * from './feeds';
 export * from './sync';
+export * from './orders';
 export * from './storefront';
 
 /** Every entity of the schema; feature issues append theirs here. */
@@ -76,6 +93,21 @@ export const ENTITIES = [
   OAuthState,
   SyncState,
   SyncRun,
+  // orders, inventory and channels
+  InventoryLocation,
+  InventoryLevel,
+  InventoryMovement,
+  InventoryReservation,
+  InventoryReservationLine,
+  Channel,
+  ChannelStockState,
+  OrderPullCursor,
+  Order,
+  OrderLine,
+  OrderPayment,
+  OrderFulfillment,
+  OrderReturn,
+  OrderHistoryEntry,
   // storefront
   Storefront,
   StripeAccount,

@@ -1,0 +1,412 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isoSql, NotFoundError, systemContext, TenantContext, ValidationFailedError } from '@synq/common';
+import { MovementKind, prepared, queryRows } from '@synq/database';
+import { ChangeRecorder } from '@synq/events';
+import { IllegalTransitionError, InsufficientStockError, ShortLine } from './orders.errors';
+
+/** A line of a stock request: a variant by id or by SKU. */
+export interface StockItem {
+  variantId?: string;
+  sku?: string;
+  quantity: number;
+}
+
+export interface ResolvedVariant {
+  id: string;
+  product_id: string;
+  sku: string | null;
+  title: string | null;
+  product_title: string;
+  price: string | null;
+  currency: string | null;
+}
+
+/** One applied change of one level (before/after on hand and reserved). */
+export interface LevelChange {
+  variant_id: string;
+  product_id: string;
+  sku: string | null;
+  location_id: string;
+  on_hand_before: number;
+  on_hand_after: number;
+  reserved_before: number;
+  reserved_after: number;
+  /** available went from above the tenant's low-stock threshold to at or below it */
+  crossed_low: boolean;
+  threshold: number;
+}
+
+export interface StockDelta {
+  variantId: string;
+  /** change of on hand */
+  onHand: number;
+  /** change of reserved */
+  reserved: number;
+}
+
+export interface ApplyOptions {
+  kind: MovementKind;
+  reason?: string | null;
+  reference?: string | null;
+}
+
+export interface ReservationView {
+  id: string;
+  status: 'active' | 'released' | 'committed' | 'expired';
+  location_id: string;
+  channel_id: string | null;
+  reference: string | null;
+  expires_at: string | null;
+  items: { variant_id: string; sku: string | null; quantity: number }[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReserveOptions {
+  expiresInSeconds?: number;
+  reference?: string;
+  channelId?: string;
+  locationId?: string;
+}
+
+type Db = EntityManager | DataSource;
+
+/**
+ * Stock per variant per location, in SQL: every change is one conditional INSERT … ON CONFLICT DO
+ * UPDATE whose WHERE refuses to take available (on_hand − reserved) below zero unless the tenant
+ * allows backorders; PostgreSQL re-checks that condition on the latest row version under concurrent
+ * writers, so two requests racing for the last unit cannot both win. The same statement writes the
+ * movement rows (who, why, before, after). A change whose available crosses the tenant's low-stock
+ * threshold downward emits `stock.low` (exactly one change can straddle it).
+ */
+@Injectable()
+export class InventoryService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  // ------------------------------------------------------------------ locations
+
+  /** The tenant's default location, created on first use. */
+  async defaultLocationId(tenantId: string, m: Db = this.db): Promise<string> {
+    const found = await prepared<{ id: string }>(m, `SELECT id FROM inventory_locations WHERE tenant_id = $1 AND is_default`, [tenantId]);
+    if (found[0]) return found[0].id;
+    await prepared(
+      m,
+      `INSERT INTO inventory_locations (tenant_id, name, is_default)
+       SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM inventory_locations WHERE tenant_id = $1 AND name = 'Default') THEN 'Default ' || left(md5(random()::text), 6) ELSE 'Default' END, true
+       ON CONFLICT DO NOTHING`,
+      [tenantId],
+    );
+    const again = await prepared<{ id: string }>(m, `SELECT id FROM inventory_locations WHERE tenant_id = $1 AND is_default`, [tenantId]);
+    if (!again[0]) throw new Error('could not create the default location');
+    return again[0].id;
+  }
+
+  /** A location of the tenant (404 otherwise); the default when no id is given. */
+  async locationId(ctx: TenantContext, id: string | undefined | null, m: Db = this.db): Promise<string> {
+    if (!id) return this.defaultLocationId(ctx.tenantId, m);
+    const rows = await prepared<{ id: string }>(m, `SELECT id FROM inventory_locations WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, id]);
+    if (!rows[0]) throw new NotFoundError('Location', id);
+    return rows[0].id;
+  }
+
+  // ------------------------------------------------------------------ variants
+
+  /**
+   * The tenant's variants named by id or SKU, in one query. Unknown ones → 400 naming the lines
+   * (unless `allowUnknown`, then they are simply absent from the map).
+   */
+  async resolveVariants(ctx: TenantContext, items: { variantId?: string; sku?: string }[], m: Db = this.db, allowUnknown = false): Promise<Map<string, ResolvedVariant>> {
+    const ids = [...new Set(items.map((i) => i.variantId).filter((x): x is string => !!x))];
+    const skus = [...new Set(items.filter((i) => !i.variantId && i.sku).map((i) => i.sku as string))];
+    const rows = ids.length + skus.length
+      ? await prepared<ResolvedVariant>(
+          m,
+          `SELECT v.id, v.product_id, v.sku, v.title, p.title AS product_title, v.price::text AS price, v.currency
+             FROM variants v JOIN products p ON p.id = v.product_id
+            WHERE v.tenant_id = $1 AND (v.id = ANY($2::uuid[]) OR v.sku = ANY($3::text[]))`,
+          [ctx.tenantId, ids.filter((x) => UUID.test(x)), skus],
+        )
+      : [];
+    const map = new Map<string, ResolvedVariant>();
+    for (const r of rows) {
+      map.set(`id:${r.id}`, r);
+      if (r.sku) map.set(`sku:${r.sku}`, r);
+    }
+    if (!allowUnknown) {
+      const missing = items
+        .map((it, i) => ({ it, i }))
+        .filter(({ it }) => !map.has(it.variantId ? `id:${it.variantId}` : `sku:${it.sku}`));
+      if (missing.length) {
+        throw new ValidationFailedError(
+          `Unknown variant(s): ${missing.map(({ it }) => it.variantId ?? it.sku ?? '(none)').join(', ')}`,
+          missing.map(({ it, i }) => ({ field: `items.${i}`, message: it.variantId ? `variant ${it.variantId} not found` : it.sku ? `sku ${it.sku} not found` : 'variant_id or sku is required' })),
+        );
+      }
+    }
+    return map;
+  }
+
+  static lookup(map: Map<string, ResolvedVariant>, item: { variantId?: string; sku?: string }): ResolvedVariant | undefined {
+    return map.get(item.variantId ? `id:${item.variantId}` : `sku:${item.sku}`);
+  }
+
+  // ------------------------------------------------------------------ the one write primitive
+
+  /**
+   * Applies stock deltas at one location inside the caller's transaction (must be one: a short line
+   * throws INSUFFICIENT_STOCK after other lines may have been applied, and the rollback undoes them).
+   * Duplicated variants are summed; rows are locked in variant-id order (no deadlocks between
+   * multi-line orders). Emits stock.low for lines crossing the threshold.
+   */
+  async apply(m: EntityManager, ctx: TenantContext, locationId: string, deltas: StockDelta[], opts: ApplyOptions): Promise<LevelChange[]> {
+    const summed = new Map<string, StockDelta>();
+    for (const d of deltas) {
+      const cur = summed.get(d.variantId) ?? { variantId: d.variantId, onHand: 0, reserved: 0 };
+      cur.onHand += d.onHand;
+      cur.reserved += d.reserved;
+      summed.set(d.variantId, cur);
+    }
+    const list = [...summed.values()].filter((d) => d.onHand !== 0 || d.reserved !== 0).sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+    if (list.length === 0) return [];
+    const rows = await prepared<LevelChange & { d_on: number; d_res: number }>(
+      m,
+      `WITH s AS (
+         SELECT COALESCE((SELECT allow_backorders FROM tenant_settings WHERE tenant_id = $1), false) AS bo,
+                COALESCE((SELECT low_stock_threshold FROM tenant_settings WHERE tenant_id = $1), 5) AS th),
+       req AS (SELECT x.variant_id, x.d_on, x.d_res, x.ord FROM unnest($3::uuid[], $4::int[], $5::int[]) WITH ORDINALITY AS x(variant_id, d_on, d_res, ord)),
+       up AS (
+         INSERT INTO inventory_levels AS l (tenant_id, variant_id, location_id, on_hand, reserved)
+         SELECT $1, req.variant_id, $2, req.d_on, req.d_res FROM req CROSS JOIN s
+          WHERE EXISTS (SELECT 1 FROM inventory_levels e WHERE e.variant_id = req.variant_id AND e.location_id = $2)
+             OR (req.d_res >= 0 AND (req.d_on - req.d_res >= 0 OR s.bo))
+          ORDER BY req.ord
+         ON CONFLICT (variant_id, location_id) DO UPDATE
+            SET on_hand = l.on_hand + EXCLUDED.on_hand, reserved = l.reserved + EXCLUDED.reserved, updated_at = now()
+          WHERE l.tenant_id = $1 AND l.reserved + EXCLUDED.reserved >= 0
+            AND (EXCLUDED.on_hand - EXCLUDED.reserved >= 0 OR l.on_hand + EXCLUDED.on_hand - l.reserved - EXCLUDED.reserved >= 0 OR (SELECT bo FROM s))
+         RETURNING l.variant_id, l.on_hand, l.reserved),
+       j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res FROM up JOIN req ON req.variant_id = up.variant_id),
+       mv AS (
+         INSERT INTO inventory_movements (tenant_id, variant_id, location_id, kind, delta, on_hand_before, on_hand_after, reserved_before, reserved_after, reason, reference, actor_type, actor_id)
+         SELECT $1, j.variant_id, $2, $6, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved, $7, $8, $9, $10 FROM j)
+       SELECT j.variant_id, v.product_id, v.sku, $2::uuid AS location_id, j.d_on, j.d_res,
+              j.on_hand - j.d_on AS on_hand_before, j.on_hand AS on_hand_after, j.reserved - j.d_res AS reserved_before, j.reserved AS reserved_after,
+              (j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th) AS crossed_low, s.th AS threshold
+         FROM j JOIN variants v ON v.id = j.variant_id CROSS JOIN s`,
+      [
+        ctx.tenantId,
+        locationId,
+        list.map((d) => d.variantId),
+        list.map((d) => d.onHand),
+        list.map((d) => d.reserved),
+        opts.kind,
+        opts.reason ?? null,
+        opts.reference ?? null,
+        ctx.actorType,
+        ctx.actorId,
+      ],
+    );
+    if (rows.length < list.length) {
+      const done = new Set(rows.map((r) => r.variant_id));
+      const shortIds = list.filter((d) => !done.has(d.variantId));
+      const avail = await prepared<{ variant_id: string; sku: string | null; available: number }>(
+        m,
+        `SELECT v.id AS variant_id, v.sku, COALESCE(l.on_hand - l.reserved, 0)::int AS available
+           FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = $2
+          WHERE v.tenant_id = $1 AND v.id = ANY($3::uuid[])`,
+        [ctx.tenantId, locationId, shortIds.map((d) => d.variantId)],
+      );
+      const byId = new Map(avail.map((a) => [a.variant_id, a]));
+      const short: ShortLine[] = shortIds.map((d) => ({
+        variant_id: d.variantId,
+        sku: byId.get(d.variantId)?.sku ?? null,
+        requested: Math.max(d.reserved - d.onHand, 0),
+        available: Math.max(byId.get(d.variantId)?.available ?? 0, 0),
+      }));
+      throw new InsufficientStockError(short);
+    }
+    const low = rows.filter((r) => r.crossed_low);
+    if (low.length) {
+      await this.changes.record(m, ctx, {
+        audit: [],
+        events: low.map((r) => ({
+          type: 'stock.low',
+          data: { product_id: r.product_id, variant_id: r.variant_id, sku: r.sku, location_id: locationId, quantity: r.on_hand_after - r.reserved_after, threshold: r.threshold },
+        })),
+      });
+    }
+    return rows.map(({ d_on: _a, d_res: _b, ...r }) => r);
+  }
+
+  private tx<T>(m: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return m?.queryRunner?.isTransactionActive ? fn(m) : this.db.transaction(fn);
+  }
+
+  // ------------------------------------------------------------------ adjust / set
+
+  /** Adds `delta` (may be negative) to on hand; 409 INSUFFICIENT_STOCK when available would go negative. */
+  async adjust(
+    ctx: TenantContext,
+    input: { variantId?: string; sku?: string; locationId?: string; delta: number; reason: string; reference?: string },
+    m?: EntityManager,
+  ): Promise<LevelChange> {
+    return this.tx(m, async (tx) => {
+      const v = InventoryService.lookup(await this.resolveVariants(ctx, [input], tx), input) as ResolvedVariant;
+      const loc = await this.locationId(ctx, input.locationId, tx);
+      const [row] = await this.apply(tx, ctx, loc, [{ variantId: v.id, onHand: input.delta, reserved: 0 }], { kind: 'adjust', reason: input.reason, reference: input.reference });
+      return row ?? (await this.unchanged(tx, ctx, v, loc));
+    });
+  }
+
+  /** Sets on hand to `quantity` (row locked, then the difference applied as one delta). */
+  async set(
+    ctx: TenantContext,
+    input: { variantId?: string; sku?: string; locationId?: string; quantity: number; reason: string; reference?: string },
+    m?: EntityManager,
+  ): Promise<LevelChange> {
+    return this.tx(m, async (tx) => {
+      const v = InventoryService.lookup(await this.resolveVariants(ctx, [input], tx), input) as ResolvedVariant;
+      const loc = await this.locationId(ctx, input.locationId, tx);
+      await prepared(tx, `INSERT INTO inventory_levels (tenant_id, variant_id, location_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [ctx.tenantId, v.id, loc]);
+      const [cur] = await prepared<{ on_hand: number }>(tx, `SELECT on_hand FROM inventory_levels WHERE variant_id = $1 AND location_id = $2 FOR UPDATE`, [v.id, loc]);
+      const [row] = await this.apply(tx, ctx, loc, [{ variantId: v.id, onHand: input.quantity - cur.on_hand, reserved: 0 }], { kind: 'set', reason: input.reason, reference: input.reference });
+      return row ?? (await this.unchanged(tx, ctx, v, loc));
+    });
+  }
+
+  private async unchanged(m: EntityManager, ctx: TenantContext, v: ResolvedVariant, loc: string): Promise<LevelChange> {
+    const [r] = await prepared<{ on_hand: number; reserved: number; th: number }>(
+      m,
+      `SELECT COALESCE(l.on_hand, 0)::int AS on_hand, COALESCE(l.reserved, 0)::int AS reserved,
+              COALESCE((SELECT low_stock_threshold FROM tenant_settings WHERE tenant_id = $1), 5) AS th
+         FROM (SELECT 1) one LEFT JOIN inventory_levels l ON l.variant_id = $2 AND l.location_id = $3`,
+      [ctx.tenantId, v.id, loc],
+    );
+    return {
+      variant_id: v.id,
+      product_id: v.product_id,
+      sku: v.sku,
+      location_id: loc,
+      on_hand_before: r.on_hand,
+      on_hand_after: r.on_hand,
+      reserved_before: r.reserved,
+      reserved_after: r.reserved,
+      crossed_low: false,
+      threshold: r.th,
+    };
+  }
+
+  // ------------------------------------------------------------------ reservations
+
+  /**
+   * Holds units for a checkout: all lines or none (409 INSUFFICIENT_STOCK naming the short lines).
+   * Unreleased reservations with an expiry are released by the worker when due.
+   */
+  async reserve(ctx: TenantContext, items: StockItem[], opts: ReserveOptions = {}, m?: EntityManager): Promise<ReservationView> {
+    if (!items.length) throw new ValidationFailedError('items must not be empty', [{ field: 'items', message: 'items must not be empty' }]);
+    return this.tx(m, async (tx) => {
+      const variants = await this.resolveVariants(ctx, items, tx);
+      let loc: string;
+      if (opts.locationId) loc = await this.locationId(ctx, opts.locationId, tx);
+      else if (opts.channelId) {
+        const ch = await prepared<{ location_id: string | null }>(tx, `SELECT location_id FROM channels WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, opts.channelId]);
+        if (!ch[0]) throw new NotFoundError('Channel', opts.channelId);
+        loc = ch[0].location_id ?? (await this.defaultLocationId(ctx.tenantId, tx));
+      } else loc = await this.defaultLocationId(ctx.tenantId, tx);
+      const lines = items.map((it) => ({ variant: InventoryService.lookup(variants, it) as ResolvedVariant, quantity: it.quantity }));
+      const [res] = await prepared<{ id: string }>(
+        tx,
+        `INSERT INTO inventory_reservations (tenant_id, location_id, channel_id, reference, expires_at)
+         VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + $5::int * interval '1 second' END) RETURNING id`,
+        [ctx.tenantId, loc, opts.channelId ?? null, opts.reference ?? null, opts.expiresInSeconds ?? null],
+      );
+      await this.apply(tx, ctx, loc, lines.map((l) => ({ variantId: l.variant.id, onHand: 0, reserved: l.quantity })), { kind: 'reserve', reference: res.id });
+      await prepared(
+        tx,
+        `INSERT INTO inventory_reservation_lines (tenant_id, reservation_id, variant_id, quantity)
+         SELECT $1, $2, x.v, x.q FROM unnest($3::uuid[], $4::int[]) AS x(v, q)`,
+        [ctx.tenantId, res.id, lines.map((l) => l.variant.id), lines.map((l) => l.quantity)],
+      );
+      return this.getReservation(ctx, res.id, tx);
+    });
+  }
+
+  async getReservation(ctx: TenantContext, id: string, m: Db = this.db): Promise<ReservationView> {
+    if (!UUID.test(id)) throw new NotFoundError('Reservation', id);
+    const rows = await prepared<{ json: ReservationView }>(
+      m,
+      `SELECT json_build_object('id', r.id, 'status', r.status, 'location_id', r.location_id, 'channel_id', r.channel_id, 'reference', r.reference,
+                'expires_at', ${isoSql('r.expires_at')},
+                'items', COALESCE((SELECT json_agg(json_build_object('variant_id', rl.variant_id, 'sku', v.sku, 'quantity', rl.quantity) ORDER BY rl.id)
+                                     FROM inventory_reservation_lines rl JOIN variants v ON v.id = rl.variant_id WHERE rl.reservation_id = r.id), '[]'::json),
+                'created_at', ${isoSql('r.created_at')}, 'updated_at', ${isoSql('r.updated_at')}) AS json
+         FROM inventory_reservations r WHERE r.tenant_id = $1 AND r.id = $2`,
+      [ctx.tenantId, id],
+    );
+    if (!rows[0]) throw new NotFoundError('Reservation', id);
+    return rows[0].json;
+  }
+
+  /** Releases an active reservation's units (409 naming its state when it is no longer active). */
+  async release(ctx: TenantContext, reservationId: string, m?: EntityManager): Promise<ReservationView> {
+    return this.finish(ctx, reservationId, 'released', m);
+  }
+
+  /** Turns an active reservation into a deduction of on hand. */
+  async commit(ctx: TenantContext, reservationId: string, m?: EntityManager): Promise<ReservationView> {
+    return this.finish(ctx, reservationId, 'committed', m);
+  }
+
+  private async finish(ctx: TenantContext, id: string, to: 'released' | 'committed' | 'expired', m?: EntityManager): Promise<ReservationView> {
+    if (!UUID.test(id)) throw new NotFoundError('Reservation', id);
+    return this.tx(m, async (tx) => {
+      const rows = await queryRows<{ location_id: string }>(
+        tx,
+        `UPDATE inventory_reservations SET status = $3, updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND status = 'active' ${to === 'expired' ? 'AND expires_at <= now()' : ''} RETURNING location_id`,
+        [ctx.tenantId, id, to],
+      );
+      if (!rows[0]) {
+        const cur = await this.getReservation(ctx, id, tx);
+        throw new IllegalTransitionError('Reservation', id, cur.status, to === 'committed' ? 'commit' : 'release');
+      }
+      const lines = await prepared<{ variant_id: string; quantity: number }>(tx, `SELECT variant_id, quantity FROM inventory_reservation_lines WHERE reservation_id = $1`, [id]);
+      await this.apply(
+        tx,
+        ctx,
+        rows[0].location_id,
+        lines.map((l) => (to === 'committed' ? { variantId: l.variant_id, onHand: -l.quantity, reserved: -l.quantity } : { variantId: l.variant_id, onHand: 0, reserved: -l.quantity })),
+        { kind: to === 'committed' ? 'commit' : to === 'expired' ? 'expire' : 'release', reference: id },
+      );
+      return this.getReservation(ctx, id, tx);
+    });
+  }
+
+  /** Expires due reservations (worker): at most `limit`, each in its own transaction. Answers how many. */
+  async expireDue(limit = 200): Promise<number> {
+    const due = await prepared<{ id: string; tenant_id: string; org_id: string }>(
+      this.db,
+      `SELECT r.id, r.tenant_id, (SELECT o.id FROM organizations o WHERE o.tenant_id = r.tenant_id ORDER BY o.created_at LIMIT 1) AS org_id FROM inventory_reservations r WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+      [limit],
+    );
+    let n = 0;
+    for (const r of due) {
+      try {
+        await this.finish(systemContext(r.tenant_id, r.org_id, 'reservation-expiry'), r.id, 'expired');
+        n++;
+      } catch (err) {
+        if (!(err instanceof IllegalTransitionError)) throw err; // released or committed meanwhile
+      }
+    }
+    return n;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export { UUID as UUID_RE };
