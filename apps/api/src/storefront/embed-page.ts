@@ -8,7 +8,7 @@ export interface EmbedProduct {
   title: string;
   description: string | null;
   image_url: string | null;
-  variants: { id: string; title: string | null; price: number; currency: string; available: boolean }[];
+  variants: { id: string; title: string | null; price: number; currency: string; available: boolean; quantity_available: number | null }[];
 }
 
 export interface EmbedModel {

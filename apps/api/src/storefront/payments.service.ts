@@ -16,7 +16,7 @@ export interface CheckoutItem {
 export interface CheckoutFor {
   sf: Storefront;
   accountId: string;
-  /** what is paid for: exactly one of the two */
+  /** what is paid for: an order, or a quote (with the order it became) */
   orderId?: string;
   quoteId?: string;
   /** distinguishes a new session for the same thing after the previous one expired */
@@ -64,9 +64,9 @@ export class PaymentsService {
     const fee = Math.floor((totalMinor * this.config.stripePlatformFeeBps) / 10_000);
     const base = this.config.publicBaseUrl.replace(/\/+$/, '');
     const page = `${base}/s/${req.sf.publishableKey}`;
-    const ref: Record<string, string> = req.orderId ? { synq_order_id: req.orderId } : { synq_quote_id: req.quoteId! };
+    const ref: Record<string, string> = { ...(req.orderId ? { synq_order_id: req.orderId } : {}), ...(req.quoteId ? { synq_quote_id: req.quoteId } : {}) };
     const expiresAt = new Date(Date.now() + this.config.stripeCheckoutExpiresMinutes * 60_000);
-    const idempotencyKey = req.orderId ? `synq_order_${req.orderId}` : `synq_quote_${req.quoteId}_${req.attempt}`;
+    const idempotencyKey = req.quoteId ? `synq_quote_${req.quoteId}_${req.attempt}` : `synq_order_${req.orderId}`;
     const session = await this.stripe.createCheckoutSession({
       accountId: req.accountId,
       idempotencyKey,

@@ -12,6 +12,7 @@ import { PaymentsService } from './payments.service';
 import { storefrontContext } from './storefront-context';
 import { InvalidFileIdsError, QuotesDisabledError, QuoteExpiredError, QuoteStateError } from './storefront.errors';
 import { StripeConnectService } from './stripe-connect.service';
+import { StorefrontOrdersService } from './storefront-orders.service';
 
 function iso(d: Date | null | undefined): string | null {
   return d ? new Date(d).toISOString() : null;
@@ -30,6 +31,7 @@ export class QuotesService {
     private readonly outbox: OutboxService,
     private readonly payments: PaymentsService,
     private readonly stripe: StripeConnectService,
+    private readonly orders: StorefrontOrdersService,
   ) {}
 
   // ---- public side (publishable key + the quote's access token) ----
@@ -91,10 +93,12 @@ export class QuotesService {
       if (locked.status === 'accepted') return locked;
       if (locked.status !== 'quoted') throw new QuoteStateError(locked.status, 'only a quoted quote can be accepted');
       if (locked.validUntil && locked.validUntil.getTime() <= Date.now()) throw new QuoteExpiredError(locked.validUntil);
-      await m.query(`UPDATE quotes SET status = 'accepted', accepted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2`, [sf.tenantId, id]);
-      await this.audit.record(m, ctx, { action: 'quote.accepted', resourceType: 'quote', resourceId: id, before: { status: 'quoted' }, after: { status: 'accepted' } });
-      await this.outbox.emit(m, sf.tenantId, 'quote.accepted', { id, status: 'accepted' });
-      return { ...locked, status: 'accepted' as QuoteStatus };
+      // the quote becomes a storefront order (pending, paid when Stripe says so)
+      const orderId = await this.orders.createForQuote(m, ctx, locked);
+      await m.query(`UPDATE quotes SET status = 'accepted', accepted_at = now(), order_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [sf.tenantId, id, orderId]);
+      await this.audit.record(m, ctx, { action: 'quote.accepted', resourceType: 'quote', resourceId: id, before: { status: 'quoted' }, after: { status: 'accepted', order_id: orderId } });
+      await this.outbox.emit(m, sf.tenantId, 'quote.accepted', { id, status: 'accepted', order_id: orderId });
+      return { ...locked, status: 'accepted' as QuoteStatus, orderId };
     });
     const open = await this.payments.openSessionOfQuote(sf.tenantId, id);
     if (open) return { quote_id: id, status: 'accepted', checkout_url: open.url };
@@ -105,6 +109,7 @@ export class QuotesService {
       sf,
       accountId,
       quoteId: id,
+      orderId: q.orderId ?? undefined,
       attempt: await this.payments.sessionCountOfQuote(sf.tenantId, id),
       currency: q.currency!,
       items: [{ name: `${quantity > 1 ? `${quantity} × ` : ''}${q.description.slice(0, 200)}`, unitPrice: fromUnits(toUnits(total), 4), quantity: 1 }],

@@ -4,12 +4,13 @@ import type { Request, Response } from 'express';
 import type { Storefront } from '@synq/database';
 import { Public } from '../common/route-metadata';
 import type { SynqRequest } from '../common/request';
-import { AcceptQuoteDto, CreateQuoteDto, FileAccessQueryDto, QuoteAccessQueryDto } from './dto/storefront.dto';
+import { AcceptQuoteDto, CreateQuoteDto, CreateStorefrontOrderDto, FileAccessQueryDto, QuoteAccessQueryDto } from './dto/storefront.dto';
 import { QuotesService } from './quotes.service';
 import { CurrentStorefront } from './storefront-context';
 import { StorefrontKeyGuard } from './storefront-key.guard';
 import { StorefrontPublicService } from './storefront-public.service';
 import { UploadsService } from './uploads.service';
+import { StorefrontOrdersService } from './storefront-orders.service';
 
 /**
  * The public storefront API (publishable key as `?key=` or `X-Synqro-Store`; CORS open). Each route
@@ -24,12 +25,20 @@ export class StorefrontPublicController {
     private readonly publicSvc: StorefrontPublicService,
     private readonly quotes: QuotesService,
     private readonly uploads: UploadsService,
+    private readonly orders: StorefrontOrdersService,
   ) {}
 
   @Get('config')
   @UseGuards(StorefrontKeyGuard)
   config(@CurrentStorefront() sf: Storefront) {
     return this.publicSvc.config(sf);
+  }
+
+  /** A pre-priced order: pending with stock reserved, answered with the Stripe Checkout URL. */
+  @Post('order')
+  @UseGuards(StorefrontKeyGuard)
+  placeOrder(@CurrentStorefront() sf: Storefront, @Body() dto: CreateStorefrontOrderDto, @Req() req: SynqRequest) {
+    return this.orders.place(sf, dto, req.id);
   }
 
   @Post('quote')

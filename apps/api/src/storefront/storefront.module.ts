@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IntegrationsLibModule } from '@synq/integrations';
+import { OrdersLibModule } from '@synq/orders';
 import { EmbedController } from './embed.controller';
 import { PaymentsService } from './payments.service';
 import { QuotesController } from './quotes.controller';
@@ -15,13 +16,14 @@ import { StripeGateway } from './stripe.gateway';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { StripeWebhooksService } from './stripe-webhooks.service';
 import { UploadsService } from './uploads.service';
+import { StorefrontOrdersService } from './storefront-orders.service';
 
 /**
  * The storefront module: settings and quotes on the Platform API, the public /api/storefront API and
  * the /s/{key} embed, Stripe Connect onboarding, checkout (direct charges) and Stripe's webhooks.
  */
 @Module({
-  imports: [IntegrationsLibModule],
+  imports: [IntegrationsLibModule, OrdersLibModule],
   controllers: [
     StorefrontSettingsController,
     StripeConnectController,
@@ -39,6 +41,7 @@ import { UploadsService } from './uploads.service';
     PaymentsService,
     QuotesService,
     UploadsService,
+    StorefrontOrdersService,
     StripeWebhooksService,
   ],
 })

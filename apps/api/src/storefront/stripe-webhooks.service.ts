@@ -12,6 +12,7 @@ import { PaymentsNotConfiguredError } from './storefront.errors';
 import { currencyDecimals, StripeGateway } from './stripe.gateway';
 import { StripeConnectService } from './stripe-connect.service';
 import { QuotesService } from './quotes.service';
+import { StorefrontOrdersService } from './storefront-orders.service';
 
 export class InvalidStripeSignatureError extends BadRequestError {
   constructor(reason: string) {
@@ -32,6 +33,7 @@ export class StripeWebhooksService {
     private readonly connect: StripeConnectService,
     private readonly payments: PaymentsService,
     private readonly quotes: QuotesService,
+    private readonly orders: StorefrontOrdersService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -113,6 +115,7 @@ export class StripeWebhooksService {
       resourceId: settled.quote_id ?? settled.order_id,
       after: { session_id: session.id, payment_intent: typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null) },
     });
+    if (settled.order_id) await this.orders.paid(m, ctx, settled.order_id, session);
     if (settled.quote_id) await this.quotes.markPaid(m, row.tenant_id, row.org_id, settled.quote_id, settled.order_id);
     return row.tenant_id;
   }
@@ -129,6 +132,9 @@ export class StripeWebhooksService {
       resourceId: settled.quote_id ?? settled.order_id,
       after: { session_id: session.id },
     });
+    // an order placed from the store is cancelled (its units released); an accepted quote keeps its
+    // order and gets a new session when the customer accepts again
+    if (settled.order_id && !settled.quote_id) await this.orders.expired(m, ctx, settled.order_id);
     return row.tenant_id;
   }
 

@@ -100,7 +100,7 @@ export class StripeGateway {
           success_url: req.successUrl,
           cancel_url: req.cancelUrl,
           expires_at: Math.floor(req.expiresAt.getTime() / 1000),
-          client_reference_id: req.metadata.synq_order_id ?? req.metadata.synq_quote_id,
+          client_reference_id: req.metadata.synq_quote_id ?? req.metadata.synq_order_id,
           metadata: req.metadata,
           payment_intent_data: {
             metadata: req.metadata,
