@@ -15,6 +15,8 @@ import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
+import { OrdersLibModule } from '@synq/orders';
+import { OrderIngestProcessor } from './processors/order-ingest.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -22,7 +24,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, OrdersLibModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -44,6 +46,8 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
+        // orders: imports from platforms
+        OrderIngestProcessor,
       ],
     };
   }

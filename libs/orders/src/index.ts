@@ -50,4 +50,6 @@ export * from './inventory.service';
 export * from './channels.service';
 export * from './order-view';
 export * from './orders.service';
+export * from './platform-orders';
+export * from './order-ingest.service';
 export * from './orders-lib.module';

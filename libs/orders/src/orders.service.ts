@@ -11,6 +11,7 @@ import { ChannelRef, ChannelsService, ResolvedChannel } from './channels.service
 import { InventoryService, ResolvedVariant, StockDelta, UUID_RE } from './inventory.service';
 import { ChannelDisabledError, IllegalTransitionError, InsufficientStockError } from './orders.errors';
 import { orderJsonSql, OrderView } from './order-view';
+import type { NormalizedOrder } from './platform-orders';
 
 type Money = string | number;
 
@@ -198,7 +199,18 @@ export class OrdersService {
     ctx: TenantContext,
     channel: ResolvedChannel,
     input: CreateOrderInput,
-    opts: { reserveForSeconds?: number; allowUnmatched?: boolean; status?: OrderStatus; skipStockWhenShort?: boolean } = {},
+    opts: {
+      reserveForSeconds?: number;
+      /** keep lines whose SKU matches no variant (flagged) instead of answering 400 */
+      allowUnmatched?: boolean;
+      /** initial status (imports); default pending, or paid with `payment` */
+      status?: OrderStatus;
+      /** deduct instead of reserving even while pending (imports: the sale happened on the platform) */
+      deduct?: boolean;
+      /** when short, keep the order without touching stock and flag it (imports) instead of 409 */
+      skipStockWhenShort?: boolean;
+      externalUpdatedAt?: Date | null;
+    } = {},
   ): Promise<string> {
     if (!input.lines?.length) throw new ValidationFailedError('lines must not be empty', [{ field: 'lines', message: 'lines must not be empty' }]);
     const variants = await this.inventory.resolveVariants(
@@ -240,7 +252,7 @@ export class OrdersService {
     const total = subtotal + shipping + tax - discount;
     if (total < 0n) throw new ValidationFailedError('the discount exceeds the order total', [{ field: 'discount_total', message: 'exceeds the total' }]);
 
-    const paid = !!input.payment || (opts.status !== undefined && opts.status !== 'pending');
+    const paid = !!input.payment || !!opts.deduct || (opts.status !== undefined && opts.status !== 'pending');
     const status: OrderStatus = opts.status ?? (input.payment ? 'paid' : 'pending');
     const matched = lines.filter((l) => l.variant_id);
     let stockState: OrderStockState = 'none';
@@ -280,7 +292,7 @@ export class OrdersService {
       `WITH o AS (
          INSERT INTO orders (id, tenant_id, org_id, channel_id, external_id, external_number, status, stock_state, location_id, reservation_expires_at, currency,
                              customer_email, customer_name, customer_phone, shipping_address, billing_address, subtotal, shipping_total, tax_total, discount_total,
-                             total, paid_total, has_unmatched_lines, note, metadata, placed_at)
+                             total, paid_total, has_unmatched_lines, note, metadata, placed_at, external_updated_at)
          VALUES (${v(id)}, ${v(ctx.tenantId)}, ${v(ctx.orgId ?? null)}::uuid, ${v(channel.id)}, ${v(input.externalId ?? null)}, ${v(input.externalNumber ?? null)}, ${v(status)},
                  ${v(stockState)}, ${v(channel.locationId)},
                  CASE WHEN ${expires}::int IS NULL THEN NULL ELSE now() + ${expires}::int * interval '1 second' END,
@@ -288,7 +300,8 @@ export class OrdersService {
                  ${v(input.shippingAddress ? JSON.stringify(input.shippingAddress) : null)}::jsonb, ${v(input.billingAddress ? JSON.stringify(input.billingAddress) : null)}::jsonb,
                  ${v(fromUnits(subtotal, 4))}, ${v(fromUnits(shipping, 4))}, ${v(fromUnits(tax, 4))}, ${v(fromUnits(discount, 4))}, ${v(fromUnits(total, 4))},
                  ${v(fromUnits(paymentAmount, 4))}, ${v(lines.some((l) => l.unmatched))}, ${v(input.note ?? null)},
-                 ${v(JSON.stringify({ ...(input.metadata ?? {}), ...(stockNote ? { stock_short: true } : {}) }))}::jsonb, COALESCE(${v(input.placedAt ?? null)}::timestamptz, now()))
+                 ${v(JSON.stringify({ ...(input.metadata ?? {}), ...(stockNote ? { stock_short: true } : {}) }))}::jsonb, COALESCE(${v(input.placedAt ?? null)}::timestamptz, now()),
+                 ${v(opts.externalUpdatedAt ?? null)}::timestamptz)
          RETURNING id),
        l AS (
          INSERT INTO order_lines (tenant_id, order_id, position, variant_id, sku, title, quantity, unit_price, line_total, unmatched, external_line_id)
@@ -355,15 +368,22 @@ export class OrdersService {
       audit: [{ action: `order.${action}`, resourceType: 'order', resourceId: o.id, before: { status: o.status }, after: { status: to, ...set } }],
       events: [{ type: 'order.updated', data: { id: o.id, status: to, previous_status: o.status, action } }],
     }, 'u');
-    const cols: Record<string, string> = {
-      stock_state: 'stock_state',
-      paid_total: 'paid_total',
-      refunded_total: 'refunded_total',
-      reservation_expires_at: 'reservation_expires_at',
+    const casts: Record<string, string> = {
+      stock_state: 'text',
+      paid_total: 'numeric',
+      refunded_total: 'numeric',
+      reservation_expires_at: 'timestamptz',
+      external_updated_at: 'timestamptz',
+      customer_email: 'text',
+      customer_name: 'text',
+      customer_phone: 'text',
+      shipping_address: 'jsonb',
+      billing_address: 'jsonb',
+      metadata: 'jsonb',
     };
     const sets = Object.entries(set)
-      .filter(([k]) => cols[k])
-      .map(([k, val]) => `${cols[k]} = ${p.add(val)}${k.endsWith('_total') ? '::numeric' : k === 'reservation_expires_at' ? '::timestamptz' : ''}`);
+      .filter(([k]) => casts[k])
+      .map(([k, val]) => `${k} = ${p.add(casts[k] === 'jsonb' && val !== null ? JSON.stringify(val) : val)}::${casts[k]}`);
     await prepared(
       m,
       `WITH u AS (
@@ -531,6 +551,64 @@ export class OrdersService {
     if (!qty.size && !errors.length) errors.push({ field: 'lines', message: `no ${what} units to process` });
     if (errors.length) throw new ValidationFailedError(errors.map((e) => e.message).join('; '), errors);
     return qty;
+  }
+
+  /**
+   * Imports a platform's order idempotently: one Synq order per (channel, external id), created with
+   * its stock deducted (unknown SKUs kept and flagged; a shortage is flagged, never negative), or
+   * updated in place when the platform's version is newer (status, customer, addresses; cancelled or
+   * refunded on the platform restocks). Concurrent deliveries of the same order serialise on an
+   * advisory lock of (channel, external id).
+   */
+  async importExternal(ctx: TenantContext, channel: ResolvedChannel, n: NormalizedOrder): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; orderId: string }> {
+    return this.db.transaction(async (m) => {
+      await prepared(m, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`order:${channel.id}:${n.externalId}`]);
+      const found = await prepared<{ id: string; external_updated_at: Date | null }>(
+        m,
+        `SELECT id, external_updated_at FROM orders WHERE tenant_id = $1 AND channel_id = $2 AND external_id = $3`,
+        [ctx.tenantId, channel.id, n.externalId],
+      );
+      if (!found[0]) {
+        const orderId = await this.createIn(m, ctx, channel, n.input, {
+          status: n.status,
+          deduct: n.status !== 'cancelled',
+          allowUnmatched: true,
+          skipStockWhenShort: true,
+          externalUpdatedAt: n.updatedAt,
+        });
+        return { outcome: 'created' as const, orderId };
+      }
+      const prev = found[0];
+      if (n.updatedAt && prev.external_updated_at && n.updatedAt.getTime() <= new Date(prev.external_updated_at).getTime()) {
+        return { outcome: 'unchanged' as const, orderId: prev.id };
+      }
+      const { order: o, lines } = await this.lock(m, ctx, prev.id);
+      const set: Record<string, unknown> = {
+        external_updated_at: n.updatedAt,
+        customer_email: n.input.customer?.email ?? null,
+        customer_name: n.input.customer?.name ?? null,
+        customer_phone: n.input.customer?.phone ?? null,
+        shipping_address: n.input.shippingAddress ?? null,
+        billing_address: n.input.billingAddress ?? null,
+      };
+      const closed = (st: OrderStatus) => st === 'cancelled' || st === 'refunded' || st === 'returned';
+      if (closed(n.status) && !closed(o.status) && (o.stock_state === 'deducted' || o.stock_state === 'reserved')) {
+        await this.releaseStock(m, ctx, o, lines, 'cancel');
+        set.stock_state = 'released';
+      }
+      if (n.input.payment && !closed(n.status)) {
+        const amount = n.input.payment.amount !== undefined ? dec(n.input.payment.amount) : toUnits(o.total);
+        const inserted = await prepared<{ id: string }>(
+          m,
+          `INSERT INTO order_payments (tenant_id, order_id, amount, currency, provider, reference) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (order_id, provider, reference) WHERE reference IS NOT NULL DO NOTHING RETURNING id`,
+          [ctx.tenantId, o.id, fromUnits(amount, 4), o.currency, n.input.payment.provider ?? 'manual', n.input.payment.reference ?? null],
+        );
+        if (inserted.length) set.paid_total = fromUnits(toUnits(o.paid_total) + amount, 4);
+      }
+      await this.record(m, ctx, o, 'synced', n.status, set, o.status === n.status ? 'updated on the platform' : `status changed on the platform`);
+      return { outcome: 'updated' as const, orderId: o.id };
+    });
   }
 
   /** Cancels pending orders whose reservation expired (worker). Answers how many. */

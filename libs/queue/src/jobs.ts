@@ -23,6 +23,12 @@ export interface JobPayloads {
   'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
   /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
   'sync.product': { tenantId: string; connectionId: string; productId: string };
+  /**
+   * Import one platform order for a connection (enqueued by the signed webhook receivers and by the
+   * periodic pull): `order` is the platform's raw order JSON (Shopify REST order webhook body,
+   * WooCommerce REST v3 order object, unified order). Idempotent per (connection, external order id).
+   */
+  'order.ingest': { tenantId: string; connectionId: string; platform: 'shopify' | 'woocommerce' | 'unified'; topic: string; order: Record<string, unknown> };
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +57,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'order.ingest': { queue: 'imports', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
