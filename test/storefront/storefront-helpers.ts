@@ -36,6 +36,9 @@ export async function setupMerchant(stack: Stack, fake: FakeStripe, opts: { stri
     { sku: `TS-S-${acct.tenantId.slice(0, 6)}`, price: 20, currency: 'USD' },
     { sku: `TS-M-${acct.tenantId.slice(0, 6)}`, price: 22, currency: 'USD' },
   ]);
+  // stock: 5 mugs, 3 small shirts, no medium ones
+  await setStock(stack, acct, mug.variants[0].id, 5);
+  await setStock(stack, acct, shirt.variants[0].id, 3);
   const res = await stack.http
     .patch('/api/v1/storefront')
     .set(acct.headers)
@@ -43,6 +46,17 @@ export async function setupMerchant(stack: Stack, fake: FakeStripe, opts: { stri
   if (res.status !== 200) throw new Error(`storefront: ${res.status} ${JSON.stringify(res.body)}`);
   const accountId = opts.stripe === false ? null : await connectStripe(stack, fake, acct);
   return { acct, key: res.body.publishable_key, accountId, products: [mug, shirt] };
+}
+
+export async function setStock(stack: Stack, acct: TestAccount, variantId: string, quantity: number): Promise<void> {
+  const res = await stack.http.post('/api/v1/inventory/set').set(acct.headers).send({ variant_id: variantId, quantity, reason: 'stock count' });
+  if (res.status >= 300) throw new Error(`stock: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+export async function stockOf(stack: Stack, acct: TestAccount, variantId: string): Promise<{ on_hand: number; reserved: number; available: number }> {
+  const res = await stack.http.get(`/api/v1/inventory/${variantId}`).set(acct.headers);
+  if (res.status !== 200) throw new Error(`stock read: ${res.status} ${JSON.stringify(res.body)}`);
+  return { on_hand: res.body.on_hand, reserved: res.body.reserved, available: res.body.available };
 }
 
 /** Delivers a signed Stripe event to the webhook endpoint. */

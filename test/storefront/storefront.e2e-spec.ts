@@ -100,8 +100,9 @@ describe('storefront module', () => {
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.body).toMatchObject({ store: { name: 'Print Shop', currency: 'USD' }, payments_enabled: true, allow_quotes: true });
       const mug = res.body.products.find((p: { title: string }) => p.title === 'Printed mug');
-      expect(mug.variants).toEqual([expect.objectContaining({ id: shop.products[0].variants[0].id, price: 12.5, currency: 'USD', available: true })]);
-      expect(res.body.products.find((p: { title: string }) => p.title === 'T-shirt').variants).toHaveLength(2);
+      expect(mug.variants).toEqual([expect.objectContaining({ id: shop.products[0].variants[0].id, price: 12.5, currency: 'USD', available: true, quantity_available: 5 })]);
+      const shirt = res.body.products.find((p: { title: string }) => p.title === 'T-shirt');
+      expect(shirt.variants.map((v: { available: boolean; quantity_available: number }) => [v.available, v.quantity_available])).toEqual([[true, 3], [false, 0]]);
       const pre = await stack.http.options('/api/storefront/order').set('Origin', 'https://anywhere.example').set('Access-Control-Request-Method', 'POST');
       expect(pre.status).toBe(204);
       expect(pre.headers['access-control-allow-headers']).toContain('X-Synqro-Store');
@@ -185,7 +186,14 @@ describe('storefront module', () => {
 
       expect((await stack.http.get(`/api/v1/quotes/${quoteId}`).set(shop.acct.headers)).body).toMatchObject({ status: 'paid', paid_at: expect.any(String) });
       expect(await events(shop.acct.tenantId, 'quote.paid')).toHaveLength(1);
-      expect(await events(shop.acct.tenantId, 'quote.accepted')).toEqual([{ id: quoteId, status: 'accepted' }]);
+      const paidQuote = (await stack.http.get(`/api/v1/quotes/${quoteId}`).set(shop.acct.headers)).body;
+      expect(await events(shop.acct.tenantId, 'quote.accepted')).toEqual([{ id: quoteId, status: 'accepted', order_id: paidQuote.order_id }]);
+      // the quote became a storefront order, now paid and in the fulfilment queue
+      const order = await stack.http.get(`/api/v1/orders/${paidQuote.order_id}`).set(shop.acct.headers);
+      expect(order.body).toMatchObject({ status: 'paid', channel: { kind: 'storefront' }, currency: 'USD', totals: { total: 149.99, paid: 149.99 } });
+      expect(order.body.payments).toEqual([expect.objectContaining({ provider: 'stripe', reference: session.id, amount: 149.99 })]);
+      const queue = await stack.http.get('/api/v1/orders').query({ status: 'paid' }).set(shop.acct.headers);
+      expect(queue.body.map((o: { id: string }) => o.id)).toContain(paidQuote.order_id);
       expect((await events(shop.acct.tenantId, 'quote.quoted'))[0]).toMatchObject({ id: quoteId, amount: 149.99, currency: 'USD' });
       const recorded = await stack.db.pool.query(`SELECT tenant_id FROM stripe_events WHERE id = $1`, [evt.id]);
       expect(recorded.rows).toEqual([{ tenant_id: shop.acct.tenantId }]);
