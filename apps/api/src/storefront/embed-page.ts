@@ -98,7 +98,7 @@ export function renderEmbedPage(m: EmbedModel): string {
     payments: m.paymentsEnabled,
     maxFileBytes: m.maxFileBytes,
     fileTypes: m.fileTypes,
-    products: m.products.map((p) => ({ id: p.id, title: p.title, variants: p.variants })),
+    products: m.products.map((p) => ({ id: p.id, title: p.title, description: p.description, variants: p.variants })),
   };
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const accept = m.fileTypes.map((t) => ACCEPT[t]).filter(Boolean).join(',');
@@ -204,13 +204,14 @@ tabs.forEach(function(t,i){t.addEventListener('click',function(){select(t)});t.a
 var params=new URLSearchParams(location.search);
 if(params.get('checkout')==='success'){say($('banner'),'Thank you! Your payment was received.');$('banner').classList.add('ok')}
 if(params.get('checkout')==='cancelled'){say($('banner'),'Payment cancelled: nothing was charged.')}
-function required(input,errId,msg){var ok=input.value.trim()!==''&&(input.type!=='email'||/^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/.test(input.value.trim()));input.setAttribute('aria-invalid',!ok);say($(errId),ok?'':msg);return ok}
+function required(input,errId,msg){var ok=input.value.trim()!==''&&(input.type!=='email'||/^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$/.test(input.value.trim()));input.setAttribute('aria-invalid',!ok);input.setAttribute('aria-describedby',errId);say($(errId),ok?'':msg);return ok}
+document.addEventListener('input',function(e){var t=e.target;if(t&&t.getAttribute&&t.getAttribute('aria-invalid')==='true'){t.setAttribute('aria-invalid','false');say($(t.id+'-err'),'')}});
 // order
 var form=$('order-form');
 if(form){
   var product=$('product'),variant=$('variant'),qty=$('quantity');
   function current(){var p=D.products.find(function(x){return x.id===product.value});var v=p&&p.variants.find(function(x){return x.id===variant.value});return {p:p,v:v}}
-  function fillVariants(){var p=D.products.find(function(x){return x.id===product.value});variant.innerHTML='';p.variants.forEach(function(v){var o=document.createElement('option');o.value=v.id;o.textContent=(v.title||p.title)+' ('+fmt(v.price,v.currency)+')'+(v.available?'':' (sold out)');o.disabled=!v.available;variant.appendChild(o)});var first=p.variants.find(function(v){return v.available});if(first)variant.value=first.id;show($('variant-wrap'),p.variants.length>1);update()}
+  function fillVariants(){var p=D.products.find(function(x){return x.id===product.value});variant.innerHTML='';p.variants.forEach(function(v){var o=document.createElement('option');o.value=v.id;o.textContent=(v.title||p.title)+' ('+fmt(v.price,v.currency)+')'+(v.available?'':' (sold out)');o.disabled=!v.available;variant.appendChild(o)});$('product-desc').textContent=p.description||'';var first=p.variants.find(function(v){return v.available});if(first)variant.value=first.id;show($('variant-wrap'),p.variants.length>1);update()}
   function update(){var c=current();var n=Math.max(1,parseInt(qty.value,10)||1);$('total').textContent=c.v?fmt(c.v.price*n,c.v.currency):'';$('availability').textContent=c.v&&!c.v.available?'Sold out':'';$('pay').disabled=!D.payments||!c.v||!c.v.available}
   product.addEventListener('change',fillVariants);variant.addEventListener('change',update);qty.addEventListener('input',update);fillVariants();
   form.addEventListener('submit',async function(e){e.preventDefault();say($('order-error'),'');
