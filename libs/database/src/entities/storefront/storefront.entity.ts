@@ -48,7 +48,7 @@ export class Storefront {
   @Column({ name: 'allow_quotes', type: 'boolean', default: true })
   allowQuotes: boolean;
 
-  @Column({ name: 'allowed_file_types', type: 'jsonb', default: () => `'${JSON.stringify(DEFAULT_FILE_TYPES)}'` })
+  @Column({ name: 'allowed_file_types', type: 'jsonb', default: () => `'${JSON.stringify(DEFAULT_FILE_TYPES).replace(/,/g, ', ')}'` })
   allowedFileTypes: string[];
 
   @Column({ name: 'max_file_bytes', type: 'integer', default: DEFAULT_MAX_FILE_BYTES })
