@@ -354,3 +354,32 @@ describe('storefront rate limits', () => {
     expect((await stack.http.get('/api/storefront/config').query({ key: other.key })).status).toBe(200);
   });
 });
+
+describe('storefront per-IP rate limit', () => {
+  let stack: Stack;
+  let fake: FakeStripe;
+  beforeAll(async () => {
+    fake = await new FakeStripe().start();
+    stack = await startStack({ env: { ...fake.env, RATE_LIMIT_STOREFRONT_PER_MINUTE: '4' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await fake?.stop();
+  });
+
+  it('limits one client IP across keys and the embed page, leaving the Platform API its own budget', async () => {
+    const a = await setupMerchant(stack, fake, { stripe: false, name: 'A' });
+    const b = await setupMerchant(stack, fake, { stripe: false, name: 'B' });
+    const seen = [
+      (await stack.http.get('/api/storefront/config').query({ key: a.key })).status,
+      (await stack.http.get('/api/storefront/config').query({ key: b.key })).status,
+      (await stack.http.get(`/s/${a.key}`)).status,
+      (await stack.http.get(`/s/${b.key}`)).status,
+    ];
+    expect(seen).toEqual([200, 200, 200, 200]);
+    const limited = await stack.http.get('/api/storefront/config').query({ key: b.key });
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect((await stack.http.get('/api/v1/storefront').set(a.acct.headers)).status).toBe(200);
+  });
+});

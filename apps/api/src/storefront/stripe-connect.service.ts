@@ -125,10 +125,13 @@ export class StripeConnectService {
   }
 
   async paymentsEnabled(tenantId: string): Promise<boolean> {
-    return this.chargeableAccount(tenantId).then(
-      () => true,
-      () => false,
-    );
+    try {
+      await this.chargeableAccount(tenantId);
+      return true;
+    } catch (err) {
+      if (err instanceof PaymentsNotSetUpError) return false;
+      throw err;
+    }
   }
 
   /** `account.updated` from Stripe: keep charges_enabled current. */
