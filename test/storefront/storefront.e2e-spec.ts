@@ -71,6 +71,11 @@ describe('storefront module', () => {
       const accountId = started.body.account_id;
       expect(accountId).toMatch(/^acct_/);
       expect(link.pathname).toBe(`/connect/onboard/${accountId}`);
+      expect((await stack.http.get('/api/v1/integrations/stripe').set(a.headers)).body).toMatchObject({ connected: false, status: 'pending', account_id: null });
+      // connecting again while onboarding reuses the same Stripe account
+      const again = await stack.http.post('/api/v1/integrations/stripe/connect').set(a.headers).send({});
+      expect(again.body.account_id).toBe(accountId);
+      expect([...fake.accounts.values()].filter((x) => x.metadata.synq_tenant_id === a.tenantId)).toHaveLength(1);
       fake.completeOnboarding(accountId);
       const ret = new URL(link.searchParams.get('return_url')!);
       const back = await stack.http.get(`${ret.pathname}${ret.search}`);

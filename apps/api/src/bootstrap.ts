@@ -16,6 +16,10 @@ import type { SynqRequest } from './common/request';
 import { createValidationPipe } from './common/validation';
 import { MetricsService } from './metrics/metrics.service';
 
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|state)=)[^&#]*/gi, '$1[redacted]');
+}
+
 /** Builds the api application (not yet listening): used by main.ts, the tests and the benchmarks. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
@@ -41,7 +45,8 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       autoLogging: { ignore: (req) => isExemptFromRateLimit((req as unknown as Request).path ?? req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // capability tokens in query strings (storefront quote/file links, onboarding state) are not logged
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

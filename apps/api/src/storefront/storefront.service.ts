@@ -122,9 +122,7 @@ export class StorefrontService {
 
   async findEnabledByKey(key: string): Promise<Storefront | undefined> {
     if (!/^sf_(live|test)_[A-Za-z0-9]{16,64}$/.test(key)) return undefined;
-    const rows = await prepared<{ tenant_id: string }>(this.db, `SELECT tenant_id FROM storefronts WHERE publishable_key = $1 AND enabled`, [key]);
-    if (!rows.length) return undefined;
-    return (await this.db.getRepository(Storefront).findOneBy({ tenantId: rows[0].tenant_id })) ?? undefined;
+    return (await this.db.getRepository(Storefront).findOneBy({ publishableKey: key, enabled: true })) ?? undefined;
   }
 
   /** Every offered, priced variant of active products (at most 100 offers, 1000 variants). */

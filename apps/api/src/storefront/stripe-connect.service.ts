@@ -45,9 +45,18 @@ export class StripeConnectService {
       await this.audit.record(m, ctx, { action: 'stripe.connect_started', resourceType: 'stripe_account', resourceId: ctx.tenantId, after: { authorization_id: s.id } });
       return s;
     });
-    // an account already linked (or being onboarded) is reused; otherwise a new Standard account
-    const accountId =
-      existing?.accountId && existing.status !== 'disconnected' ? existing.accountId : await this.stripe.createAccount(ctx.tenantId, issued.id, ctx.email);
+    // an account already linked (or being onboarded) is reused; otherwise a new Standard account,
+    // remembered as pending so that clicking "connect" twice does not open a second one
+    let accountId = existing?.accountId && existing.status !== 'disconnected' ? existing.accountId : null;
+    if (!accountId) {
+      accountId = await this.stripe.createAccount(ctx.tenantId, issued.id, ctx.email);
+      await this.db.query(
+        `INSERT INTO stripe_accounts (tenant_id, org_id, account_id, status) VALUES ($1, $2, $3, 'pending')
+         ON CONFLICT (tenant_id) DO UPDATE SET account_id = EXCLUDED.account_id, status = 'pending', charges_enabled = false,
+           details_submitted = false, connected_at = NULL, updated_at = now()`,
+        [ctx.tenantId, ctx.orgId, accountId],
+      );
+    }
     await this.db.query(`UPDATE oauth_states SET data = data || $2::jsonb WHERE id = $1`, [issued.id, JSON.stringify({ account_id: accountId })]);
     const q = `state=${encodeURIComponent(issued.token)}`;
     const url = await this.stripe.accountLink(
@@ -159,7 +168,8 @@ export class StripeConnectService {
     const connected = !!r && r.status === 'active' && !!r.accountId;
     return {
       connected,
-      status: r?.status === 'active' ? 'active' : r?.status === 'disconnected' ? 'disconnected' : 'not_connected',
+      /** not_connected, pending (onboarding started, not finished), active, disconnected */
+      status: r?.status ?? 'not_connected',
       account_id: connected ? r!.accountId : null,
       charges_enabled: connected ? r!.chargesEnabled : false,
       details_submitted: connected ? r!.detailsSubmitted : false,
