@@ -10,6 +10,8 @@ import { ChannelsService } from './channels.service';
 import { normalizeOrder, OrderPlatform } from './platform-orders';
 
 const MAX_PAGES = 20;
+/** platforms filter by whole seconds (and some exclusively): ask again from a little before the cursor; ingest is idempotent */
+const OVERLAP_MS = 5_000;
 
 interface PullTarget {
   id: string;
@@ -55,9 +57,10 @@ export class OrderPullService {
     const connector = this.connectors.get(t.kind);
     if (!channel.enabled || !channel.importOrders || !connector.listOrders) return { orders: 0, cursor: t.cursor };
     const platform: OrderPlatform = t.kind;
-    const since = t.cursor ?? new Date(Date.now() - this.config.ordersPullLookbackHours * 3600_000).toISOString();
+    const cursorMs = t.cursor ? Date.parse(t.cursor) : Date.now() - this.config.ordersPullLookbackHours * 3600_000;
+    const since = new Date(cursorMs - (t.cursor ? OVERLAP_MS : 0)).toISOString();
     const target = { id: t.id, kind: t.kind, provider: t.provider, baseUrl: t.base_url, unifiedConnectionId: t.unified_connection_id, credentials: this.vault.open(t.credentials_sealed) };
-    let newest = Date.parse(since);
+    let newest = cursorMs;
     let page: string | null = null;
     let count = 0;
     try {
