@@ -15,8 +15,11 @@ import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
 import { WorkerHost } from './worker-host.service';
-import { OrdersLibModule } from '@synq/orders';
+import { OrdersEngineModule } from '@synq/orders';
 import { OrderIngestProcessor } from './processors/order-ingest.processor';
+import { OrdersPullProcessor } from './processors/orders-pull.processor';
+import { InventoryChangedProcessor } from './processors/inventory-changed.processor';
+import { InventoryPushProcessor } from './processors/inventory-push.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -24,7 +27,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, OrdersLibModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, OrdersEngineModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -46,8 +49,11 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
-        // orders: imports from platforms
+        // orders and inventory: imports from platforms, periodic pulls, stock propagation to channels
         OrderIngestProcessor,
+        OrdersPullProcessor,
+        InventoryChangedProcessor,
+        InventoryPushProcessor,
       ],
     };
   }

@@ -86,6 +86,14 @@ export interface AppConfig {
   /** Public storefront routes: per-IP and per-publishable-key sliding windows. */
   rateLimitStorefrontPerMinute: number;
   rateLimitStorefrontKeyPerMinute: number;
+  /** Stock changes within this window reach each channel as one update (coalesced push). */
+  inventoryPushCoalesceMs: number;
+  /** How often the worker expires due reservations and pending orders whose reservation lapsed. */
+  reservationSweepMs: number;
+  /** How often each connection's orders are pulled (safety net for missed webhooks). */
+  ordersPullIntervalMs: number;
+  /** How far back the first pull of a connection looks. */
+  ordersPullLookbackHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -247,6 +255,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
+    inventoryPushCoalesceMs: int(env, 'INVENTORY_PUSH_COALESCE_MS', 2_000, 0, 600_000),
+    reservationSweepMs: int(env, 'RESERVATION_SWEEP_MS', 5_000, 100, 3_600_000),
+    ordersPullIntervalMs: int(env, 'ORDERS_PULL_INTERVAL_MS', 300_000, 100, 86_400_000),
+    ordersPullLookbackHours: int(env, 'ORDERS_PULL_LOOKBACK_HOURS', 72, 1, 8760),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
     stripeSecretKey: stripeKey(env, 'STRIPE_SECRET_KEY'),
     stripeWebhookSecret: str(env, 'STRIPE_WEBHOOK_SECRET', ''),
