@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeStripe } from '../fakes/fake-stripe';
 import { registerAccount } from '../helpers/accounts';
 import { Stack, startStack } from '../helpers/stack';
@@ -280,6 +282,14 @@ describe('storefront module', () => {
       await stack.http.patch('/api/v1/storefront').set(shop.acct.headers).send({ max_file_bytes: 10 * 1024 * 1024 });
       const files = await stack.db.pool.query(`SELECT count(*)::int AS n FROM storefront_files WHERE tenant_id = $1 AND file_name IN ('tool.exe','model.stl','doc.pdf','big.stl')`, [shop.acct.tenantId]);
       expect(files.rows[0].n).toBe(0);
+      // a file never attached to a quote is removed a day later (by the next upload of the store)
+      const stray = await stack.http.post('/api/storefront/upload').query({ key: shop.key }).attach('file', PNG, 'stray.png');
+      const path = (await stack.db.pool.query(`SELECT storage_path FROM storefront_files WHERE id = $1`, [stray.body.file_id])).rows[0].storage_path;
+      expect(existsSync(join(stack.config.storageDir, path))).toBe(true);
+      await stack.db.pool.query(`UPDATE storefront_files SET created_at = now() - interval '25 hours' WHERE id = $1`, [stray.body.file_id]);
+      await stack.http.post('/api/storefront/upload').query({ key: shop.key }).attach('file', PNG, 'next.png');
+      expect((await stack.db.pool.query(`SELECT 1 FROM storefront_files WHERE id = $1`, [stray.body.file_id])).rows).toEqual([]);
+      expect(existsSync(join(stack.config.storageDir, path))).toBe(false);
     });
   });
 
@@ -386,5 +396,26 @@ describe('storefront per-IP rate limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect((await stack.http.get('/api/v1/storefront').set(a.acct.headers)).status).toBe(200);
+  });
+});
+
+describe('a deployment without Stripe', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers 503 on connect and on Stripe webhooks, and storefronts say payments are not set up', async () => {
+    const a = await registerAccount(stack, 'No Stripe');
+    const connect = await stack.http.post('/api/v1/integrations/stripe/connect').set(a.headers).send({});
+    expect(connect.status).toBe(503);
+    expect(connect.body.code).toBe('STRIPE_NOT_CONFIGURED');
+    const hook = await stack.http.post('/unified/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', 't=1,v1=00').send('{"id":"evt_1"}');
+    expect(hook.status).toBe(503);
+    const on = await stack.http.patch('/api/v1/storefront').set(a.headers).send({ enabled: true });
+    expect((await stack.http.get('/api/storefront/config').query({ key: on.body.publishable_key })).body.payments_enabled).toBe(false);
   });
 });

@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { BadRequestError, NotFoundError, TenantContext } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { randomToken, safeEqual, sha256Hex } from '@synq/crypto';
-import { Storefront, StorefrontFile } from '@synq/database';
+import { queryRows, Storefront, StorefrontFile } from '@synq/database';
 import { checkFile } from './file-types';
 import { FileRejectedError, FileTooLargeError } from './storefront.errors';
 
@@ -84,6 +84,7 @@ export class UploadsService {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [id, sf.tenantId, name, check.kind.kind, check.kind.contentType, part.size, sha256Hex(part.buffer), rel, sha256Hex(token)],
     );
+    await this.purgeAbandoned(sf.tenantId);
     return {
       file_id: id,
       url: `${this.config.publicBaseUrl.replace(/\/+$/, '')}/api/storefront/files/${id}?token=${token}`,
@@ -91,6 +92,21 @@ export class UploadsService {
       size_bytes: part.size,
       content_type: check.kind.contentType,
     };
+  }
+
+  /**
+   * Files uploaded but never attached to a quote within a day are abandoned: each upload removes a
+   * bounded batch of the store's (rows and files), so storage does not grow without a quote.
+   */
+  private async purgeAbandoned(tenantId: string): Promise<void> {
+    const gone = await queryRows<{ storage_path: string }>(
+      this.db,
+      `DELETE FROM storefront_files WHERE id IN (
+         SELECT id FROM storefront_files WHERE tenant_id = $1 AND quote_id IS NULL AND created_at < now() - interval '1 day' LIMIT 50)
+       RETURNING storage_path`,
+      [tenantId],
+    );
+    await Promise.all(gone.map((g) => unlink(join(this.config.storageDir, g.storage_path)).catch(() => undefined)));
   }
 
   /** The uploader's download (file token) */
