@@ -239,7 +239,7 @@ if(qform){
       var url=location.pathname+'?quote='+encodeURIComponent(q.quote_id)+'&token='+encodeURIComponent(q.access_token);
       show(qform,false);var done=$('quote-done');done.textContent='';
       done.appendChild(document.createTextNode('Thanks! Your request was sent. Keep this link to see the price and pay: '));
-      var a=document.createElement('a');a.href=url;a.id='quote-link';a.textContent='your quote';done.appendChild(a);show(done,true);done.focus&&done.focus();
+      var a=document.createElement('a');a.href=location.origin+url;a.target='_blank';a.rel='noopener';a.id='quote-link';a.textContent='your quote';done.appendChild(a);show(done,true);done.focus&&done.focus();
     }catch(err){say($('quote-error'),err.message)}
     finally{btn.disabled=false;btn.textContent='Request a quote'}
   });
