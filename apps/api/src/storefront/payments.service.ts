@@ -43,6 +43,10 @@ export function toMinorUnits(decimal: string, currency: string): number {
   return Number(minor);
 }
 
+export function checkoutLifetimeMs(minutes: number): number {
+  return Math.min(Math.max(minutes, 31), 24 * 60 - 1) * 60_000;
+}
+
 /**
  * Stripe Checkout Sessions for storefront orders and accepted quotes: direct charges on the
  * merchant's connected account, the optional platform fee as `application_fee_amount`, an
@@ -65,7 +69,8 @@ export class PaymentsService {
     const base = this.config.publicBaseUrl.replace(/\/+$/, '');
     const page = `${base}/s/${req.sf.publishableKey}`;
     const ref: Record<string, string> = { ...(req.orderId ? { synq_order_id: req.orderId } : {}), ...(req.quoteId ? { synq_quote_id: req.quoteId } : {}) };
-    const expiresAt = new Date(Date.now() + this.config.stripeCheckoutExpiresMinutes * 60_000);
+    // Stripe wants 30 minutes to 24 hours from when it receives the request: keep a minute clear of both ends
+    const expiresAt = new Date(Date.now() + checkoutLifetimeMs(this.config.stripeCheckoutExpiresMinutes));
     const idempotencyKey = req.quoteId ? `synq_quote_${req.quoteId}_${req.attempt}` : `synq_order_${req.orderId}`;
     const session = await this.stripe.createCheckoutSession({
       accountId: req.accountId,
