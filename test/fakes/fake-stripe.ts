@@ -94,8 +94,12 @@ export class FakeStripe extends FakePlatform {
     return { status, body: { error: { type, message, ...extra } } };
   }
 
-  protected handle(req: RecordedRequest): Reply {
+  /** Where the hosted checkout sends its webhook when the shopper pays (like a Connect endpoint); unset: none. */
+  webhookUrl = '';
+
+  protected async handle(req: RecordedRequest): Promise<Reply> {
     if (req.method === 'GET' && req.path.startsWith('/pay/')) return this.page(req);
+    if (req.method === 'POST' && req.path.startsWith('/pay/')) return this.payAndReturn(req);
     if (req.method === 'GET' && req.path.startsWith('/connect/onboard/')) return { status: 200, body: { onboarding: req.path.split('/').pop() } };
     const auth = String(req.headers.authorization ?? '');
     if (auth !== `Bearer ${this.secretKey}`) return this.error(401, 'invalid_request_error', 'Invalid API Key provided');
@@ -210,12 +214,36 @@ export class FakeStripe extends FakePlatform {
     return { status: 200, body: s };
   }
 
-  /** The hosted checkout page (what the shopper's browser lands on). */
+  /** The hosted checkout page (what the shopper's browser lands on): the amount and a Pay button. */
   private page(req: RecordedRequest): Reply {
     const s = this.sessions.get(req.path.split('/').pop() ?? '');
     if (!s) return { status: 404, body: { error: 'no such session' } };
-    return { status: 200, body: { fake_stripe_checkout: s.id, amount_total: s.amount_total, currency: s.currency, account: s.account } };
+    const amount = `${(s.amount_total / 100).toFixed(2)} ${s.currency.toUpperCase()}`;
+    return {
+      status: 200,
+      raw: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fake Stripe Checkout</title></head>
+<body style="font-family:sans-serif;max-width:420px;margin:40px auto"><h1>Fake Stripe Checkout</h1>
+<p id="session">${s.id}</p><p>Pay <strong id="amount">${amount}</strong> to <span id="account">${s.account ?? 'the platform'}</span></p>
+${s.line_items.map((l) => `<p>${l.quantity} × ${l.name.replace(/</g, '&lt;')}</p>`).join('')}
+<form method="post" action="/pay/${s.id}"><button id="pay-now" type="submit">Pay ${amount}</button></form></body></html>`,
+    };
   }
+
+  /** The shopper pays: the session completes, Stripe sends the signed webhook, the browser goes to success_url. */
+  private async payAndReturn(req: RecordedRequest): Promise<Reply> {
+    const s = this.sessions.get(req.path.split('/').pop() ?? '');
+    if (!s || s.status !== 'open') return { status: 404, body: { error: 'no such open session' } };
+    this.pay(s.id);
+    if (this.webhookUrl) {
+      const evt = this.event('checkout.session.completed', s, s.account);
+      const res = await fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': this.sign(evt.payload) }, body: evt.payload });
+      this.deliveries.push({ type: evt.id, status: res.status });
+    }
+    return { status: 303, headers: { location: s.success_url } };
+  }
+
+  /** Webhooks the hosted pages sent, with the answer they got. */
+  readonly deliveries: { type: string; status: number }[] = [];
 
   /** The merchant finishes onboarding at Stripe. */
   completeOnboarding(accountId: string, chargesEnabled = true): void {

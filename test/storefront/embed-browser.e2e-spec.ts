@@ -45,7 +45,12 @@ describe('the /s/{key} embed in headless Chromium', () => {
     stack = await startStack({ env: fake.env });
     shop = await setupMerchant(stack, fake, { name: 'Acme Prints' });
     host = await hostPage(`${stack.url}/s/${shop.key}`);
-    await stack.http.patch('/api/v1/storefront').set(shop.acct.headers).send({ allowed_origins: [new URL(host.url).origin], accent_color: '#0f766e' });
+    // after paying, Stripe brings the shopper back to the store's page (here the embed page itself)
+    await stack.http
+      .patch('/api/v1/storefront')
+      .set(shop.acct.headers)
+      .send({ allowed_origins: [new URL(host.url).origin], accent_color: '#0f766e', success_url: `${stack.url}/s/${shop.key}?checkout=success` });
+    fake.webhookUrl = `${stack.url}/unified/webhooks/stripe`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
     page = await browser.newPage({ viewport: { width: 560, height: 880 } });
   }, 120_000);
@@ -90,6 +95,16 @@ describe('the /s/{key} embed in headless Chromium', () => {
     expect(session).toMatchObject({ account: shop.accountId, amount_total: 2500 });
     const order = await stack.http.get(`/api/v1/orders/${session.metadata.synq_order_id}`).set(shop.acct.headers);
     expect(order.body).toMatchObject({ status: 'pending', stock_state: 'reserved', channel: { kind: 'storefront' } });
+    expect(await page.textContent('#amount')).toBe('25.00 USD');
+
+    // the shopper pays at (fake) Stripe: the signed webhook marks the order paid, the browser comes back
+    await Promise.all([page.waitForURL(`${stack.url}/s/${shop.key}?checkout=success`), page.click('#pay-now')]);
+    await page.waitForSelector('#banner:not(.hidden)');
+    expect(await page.textContent('#banner')).toBe('Thank you! Your payment was received.');
+    await page.screenshot({ path: join(ARTIFACTS, '03b-paid-return.png') });
+    expect(fake.deliveries).toEqual([{ type: expect.stringMatching(/^evt_/), status: 200 }]);
+    const paid = await stack.http.get(`/api/v1/orders/${session.metadata.synq_order_id}`).set(shop.acct.headers);
+    expect(paid.body).toMatchObject({ status: 'paid', stock_state: 'deducted' });
   });
 
   let quoteLink = '';
