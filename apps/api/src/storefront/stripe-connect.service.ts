@@ -143,10 +143,10 @@ export class StripeConnectService {
     }
   }
 
-  /** `account.updated` from Stripe: keep charges_enabled current. */
+  /** `account.updated` from Stripe: keep charges_enabled current (also while the return path is still to come). */
   async accountUpdated(m: EntityManager, accountId: string, chargesEnabled: boolean, detailsSubmitted: boolean): Promise<void> {
     await m.query(
-      `UPDATE stripe_accounts SET charges_enabled = $2, details_submitted = $3, updated_at = now() WHERE account_id = $1 AND status = 'active'`,
+      `UPDATE stripe_accounts SET charges_enabled = $2, details_submitted = $3, updated_at = now() WHERE account_id = $1 AND status <> 'disconnected'`,
       [accountId, chargesEnabled, detailsSubmitted],
     );
   }
