@@ -29,14 +29,6 @@ export function esc(s: string | null | undefined): string {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function money(amount: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount);
-  } catch {
-    return `${amount} ${currency}`;
-  }
-}
-
 const ACCEPT: Record<string, string> = { stl: '.stl', obj: '.obj', '3mf': '.3mf', pdf: '.pdf,application/pdf', png: '.png,image/png', jpeg: '.jpg,.jpeg,image/jpeg' };
 
 /** The frame-ancestors directive: the allowed origins, or any site when none are configured. */

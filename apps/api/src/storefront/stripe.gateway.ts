@@ -41,7 +41,7 @@ export interface CheckoutRequest {
 export class StripeGateway {
   private readonly client?: Stripe;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (config.stripeSecretKey) {
       this.client = new Stripe(config.stripeSecretKey, {
         host: config.stripeApiHost,
