@@ -1,5 +1,6 @@
 import { FakeStripe } from '../fakes/fake-stripe';
-import { Stack, startStack } from '../helpers/stack';
+import { WebhookReceiver } from '../fakes/webhook-receiver';
+import { eventually, Stack, startStack } from '../helpers/stack';
 import { customer, deliver, Merchant, setupMerchant, stockOf } from './storefront-helpers';
 
 describe('storefront orders (Stripe Checkout direct charges, stock through @synq/orders)', () => {
@@ -125,5 +126,59 @@ describe('storefront orders (Stripe Checkout direct charges, stock through @synq
     expect(await stockOf(stack, shop.acct, mugVariant)).toEqual(before);
     const cancelled = await stack.http.get('/api/v1/orders').query({ status: 'cancelled' }).set(shop.acct.headers);
     expect(cancelled.body.length).toBeGreaterThan(0);
+  });
+});
+
+describe('storefront events reach partners (worker running)', () => {
+  let stack: Stack;
+  let fake: FakeStripe;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    fake = await new FakeStripe().start();
+    receiver = await new WebhookReceiver().start();
+    stack = await startStack({ worker: true, env: { ...fake.env, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_RETRY_SCHEDULE: '0,200,400' } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await receiver?.stop();
+    await fake?.stop();
+  });
+
+  it('delivers order.created, the quote lifecycle and order.updated(paid) as signed webhooks; a repeated Idempotency-Key places one order', async () => {
+    const shop = await setupMerchant(stack, fake);
+    const sub = await stack.http
+      .post('/api/v1/webhooks')
+      .set(shop.acct.headers)
+      .send({ url: receiver.url('/shop'), events: ['order.created', 'order.updated', 'quote.created', 'quote.quoted', 'quote.accepted', 'quote.paid'] });
+    expect(sub.status).toBe(201);
+
+    const body = { product_id: shop.products[0].id, quantity: 1, customer };
+    const first = await stack.http.post('/api/storefront/order').query({ key: shop.key }).set('Idempotency-Key', 'cart-42').send(body);
+    const again = await stack.http.post('/api/storefront/order').query({ key: shop.key }).set('Idempotency-Key', 'cart-42').send(body);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.order_id).toBe(first.body.order_id);
+    expect(fake.sessionsOf(shop.accountId).filter((s) => s.metadata.synq_order_id === first.body.order_id)).toHaveLength(1);
+
+    const q = (await stack.http.post('/api/storefront/quote').query({ key: shop.key }).send({ customer, description: 'Custom sign' })).body;
+    await stack.http.post(`/api/v1/quotes/${q.quote_id}/price`).set(shop.acct.headers).send({ amount: 40, valid_until: new Date(Date.now() + 86400_000).toISOString() });
+    await stack.http.post('/api/storefront/quote/accept').query({ key: shop.key }).send({ quote_id: q.quote_id, token: q.access_token });
+    const session = [...fake.sessions.values()].find((s) => s.metadata.synq_quote_id === q.quote_id)!;
+    fake.pay(session.id);
+    expect((await deliver(stack, fake, fake.event('checkout.session.completed', session, shop.accountId))).status).toBe(200);
+
+    const types = await eventually(async () => {
+      const got = receiver.at('/shop').map((r) => JSON.parse(r.body) as { type?: string; event?: string; data: Record<string, unknown> });
+      const names = got.map((g) => g.type ?? g.event);
+      return ['quote.created', 'quote.quoted', 'quote.accepted', 'quote.paid'].every((t) => names.includes(t)) && names.filter((n) => n === 'order.created').length >= 2 && names.includes('order.updated')
+        ? got
+        : undefined;
+    }, 20_000);
+    const paid = types.find((g) => (g.type ?? g.event) === 'quote.paid')!;
+    expect(paid.data).toMatchObject({ id: q.quote_id, status: 'paid', order_id: expect.any(String) });
+    expect(types.find((g) => (g.type ?? g.event) === 'order.updated')!.data).toMatchObject({ status: 'paid' });
+    expect(receiver.at('/shop')[0].headers['webhook-signature']).toMatch(/^v1,/);
   });
 });
