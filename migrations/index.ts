@@ -7,6 +7,7 @@ import { Orders1795450000000 } from './1795450000000-Orders';
 import { WebhookRetention1796040020868 } from './1796040020868-WebhookRetention';
 import { DeveloperApi1796040033196 } from './1796040033196-DeveloperApi';
 import { PluginShopify1796040092399 } from './1796040092399-PluginShopify';
+import { Storefront1796050000000 } from './1796050000000-Storefront';
 
 /**
  * Every migration, in timestamp order, one per line. Listed explicitly so the compiled and the
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   WebhookRetention1796040020868,
   DeveloperApi1796040033196,
   PluginShopify1796040092399,
+  Storefront1796050000000,
 ];

@@ -21,6 +21,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** sent as is (e.g. an HTML page) instead of JSON-encoding `body` */
+  raw?: string;
 }
 
 interface Script {
@@ -104,8 +106,8 @@ export abstract class FakePlatform {
   }
 
   private send(res: ServerResponse, reply: Reply): void {
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) });
+    const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    res.writeHead(reply.status, { 'content-type': reply.raw !== undefined ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8', ...(reply.headers ?? {}) });
     res.end(text);
   }
 }

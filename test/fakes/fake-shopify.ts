@@ -60,6 +60,11 @@ export class FakeShopify extends FakePlatform {
   expiresInSeconds = 3600;
   private readonly codes = new Map<string, string>();
   private refreshTokens = new Set<string>();
+  /** `available` per inventory item id at the shop's one location (set by inventorySetQuantities) */
+  readonly inventory = new Map<string, number>();
+  readonly locationId = 'gid://shopify/Location/1';
+  /** REST orders of the shop (`GET /orders.json`), as Shopify's order objects */
+  readonly orders: Record<string, unknown>[] = [];
   private seq = 1000;
 
   constructor(
@@ -155,8 +160,23 @@ export class FakeShopify extends FakePlatform {
     return this.since(from).filter((r) => typeof (r.body as { query?: string })?.query === 'string' && (r.body as { query: string }).query.includes(`${name}(`));
   }
 
+  /** The inventory item of a variant (Shopify keeps one per variant). */
+  static inventoryItemOf(variantGid: string): string {
+    return `gid://shopify/InventoryItem/${variantGid.split('/').pop()}`;
+  }
+
+  /** What the shop shows as available for the variant with this SKU (undefined: never set). */
+  availableBySku(sku: string): number | undefined {
+    for (const p of this.products.values()) {
+      const v = p.variants.find((x) => x.sku === sku);
+      if (v) return this.inventory.get(FakeShopify.inventoryItemOf(v.id));
+    }
+    return undefined;
+  }
+
   protected handle(req: RecordedRequest): Reply {
     if (req.method === 'POST' && req.path === '/admin/oauth/access_token') return this.token(req);
+    if (req.method === 'GET' && req.path === `/admin/api/${this.apiVersion}/orders.json`) return this.listOrders(req);
     if (req.method !== 'POST' || req.path !== `/admin/api/${this.apiVersion}/graphql.json`) return { status: 404, body: { errors: 'Not Found' } };
     if (req.headers['x-shopify-access-token'] !== this.accessToken) {
       return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
@@ -168,6 +188,15 @@ export class FakeShopify extends FakePlatform {
     if (body.query.includes('webhookSubscriptionCreate(')) return this.ok({ webhookSubscriptionCreate: this.webhookCreate(vars) });
     if (/\bshop\s*\{/.test(body.query)) return this.ok({ shop: { name: this.shopName, myshopifyDomain: this.shopDomain } });
     if (body.query.includes('productDelete(')) return this.ok({ productDelete: this.productDelete(vars) });
+    if (body.query.includes('inventorySetQuantities(')) return this.ok({ inventorySetQuantities: this.inventorySet(vars) });
+    if (/nodes\(ids:/.test(body.query)) {
+      const ids = Array.isArray(vars.ids) ? (vars.ids as string[]) : [];
+      const variants = new Map([...this.products.values()].flatMap((p) => p.variants.map((v) => [v.id, v] as const)));
+      return this.ok({
+        nodes: ids.map((id) => (variants.has(id) ? { id, inventoryItem: { id: FakeShopify.inventoryItemOf(id) } } : null)),
+        ...(body.query.includes('locations(') ? { locations: { nodes: [{ id: this.locationId }] } } : {}),
+      });
+    }
     if (/product\(id:/.test(body.query)) {
       const p = this.products.get(String(vars.id));
       return this.ok({ product: p ? { variants: { nodes: p.variants.map(node), pageInfo: { hasNextPage: false, endCursor: null } } } : null });
@@ -286,6 +315,52 @@ export class FakeShopify extends FakePlatform {
         });
     }
     return errors;
+  }
+
+  /** inventorySetQuantities as Shopify checks it: name, reason, compare-quantity opt-out, known items and location. */
+  private inventorySet(vars: Record<string, unknown>) {
+    const input = vars.input as { name?: string; reason?: string; ignoreCompareQuantity?: boolean; quantities?: Record<string, unknown>[] } | undefined;
+    const fail = (field: string[], message: string, code = 'INVALID') => ({ inventoryAdjustmentGroup: null, userErrors: [{ field, message, code }] });
+    if (!input) return fail(['input'], 'input is required');
+    if (input.name !== 'available' && input.name !== 'on_hand') return fail(['input', 'name'], 'The quantity name must be either \'available\' or \'on_hand\'.', 'INVALID_NAME');
+    if (!['correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received', 'movement_canceled', 'other', 'promotion', 'quality_control', 'received', 'reservation_created', 'reservation_deleted', 'reservation_updated', 'restock', 'safety_stock', 'shrinkage'].includes(String(input.reason))) {
+      return fail(['input', 'reason'], 'The specified reason is invalid.', 'INVALID_REASON');
+    }
+    const quantities = Array.isArray(input.quantities) ? input.quantities : [];
+    if (!quantities.length || quantities.length > 250) return fail(['input', 'quantities'], 'quantities must have between 1 and 250 entries', 'INVALID_QUANTITY_INPUT');
+    const known = new Set([...this.products.values()].flatMap((p) => p.variants.map((v) => FakeShopify.inventoryItemOf(v.id))));
+    for (const [i, q] of quantities.entries()) {
+      if (!known.has(String(q.inventoryItemId))) return fail(['input', 'quantities', String(i), 'inventoryItemId'], 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM');
+      if (q.locationId !== this.locationId) return fail(['input', 'quantities', String(i), 'locationId'], 'The specified location could not be found.', 'INVALID_LOCATION');
+      if (!Number.isInteger(q.quantity) || Math.abs(q.quantity as number) > 1_000_000_000) return fail(['input', 'quantities', String(i), 'quantity'], 'The quantity is invalid.', 'INVALID_QUANTITY_TOO_HIGH');
+      if (input.ignoreCompareQuantity !== true && q.compareQuantity === undefined) return fail(['input', 'quantities', String(i), 'compareQuantity'], 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', 'COMPARE_QUANTITY_REQUIRED');
+    }
+    for (const q of quantities) this.inventory.set(String(q.inventoryItemId), q.quantity as number);
+    return { inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${this.seq++}` }, userErrors: [] };
+  }
+
+  /** REST `GET /orders.json`: status=any, updated_at_min, order=updated_at asc, limit ≤ 250, cursor pagination with page_info. */
+  private listOrders(req: RecordedRequest): Reply {
+    if (req.headers['x-shopify-access-token'] !== this.accessToken) return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    const limit = Number(req.query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 250) return { status: 400, body: { errors: { limit: 'must be between 1 and 250' } } };
+    const pageInfo = req.query.get('page_info');
+    let since: string | null;
+    let offset = 0;
+    if (pageInfo) {
+      if ([...req.query.keys()].some((k) => k !== 'page_info' && k !== 'limit')) return { status: 400, body: { errors: { page_info: 'only limit may accompany page_info' } } };
+      [since, offset] = JSON.parse(Buffer.from(pageInfo, 'base64url').toString()) as [string | null, number];
+    } else since = req.query.get('updated_at_min');
+    const sorted = this.orders
+      .filter((o) => !since || Date.parse(String(o.updated_at)) >= Date.parse(since))
+      .sort((a, b) => Date.parse(String(a.updated_at)) - Date.parse(String(b.updated_at)));
+    const page = sorted.slice(offset, offset + limit);
+    const headers: Record<string, string> = {};
+    if (offset + limit < sorted.length) {
+      const next = Buffer.from(JSON.stringify([since, offset + limit])).toString('base64url');
+      headers.link = `<${this.url}/admin/api/${this.apiVersion}/orders.json?limit=${limit}&page_info=${next}>; rel="next"`;
+    }
+    return { status: 200, body: { orders: page }, headers };
   }
 
   private productDelete(vars: Record<string, unknown>) {

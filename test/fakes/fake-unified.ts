@@ -37,8 +37,19 @@ export interface UnifiedItemRecord {
  * `authorize(authUrl)` plays the user finishing the hosted authorization page: it creates a
  * connection carrying the `external_xref` and workspace of the URL, as the provider does.
  */
+export interface UnifiedInventoryRecord {
+  id: string;
+  item_id: string;
+  item_variant_id: string;
+  location_id?: string;
+  available: number;
+  updated_at: string;
+}
+
 export class FakeUnified extends FakePlatform {
   readonly connections = new Map<string, UnifiedConnection>();
+  /** commerce inventory records per connection id */
+  readonly inventory = new Map<string, Map<string, UnifiedInventoryRecord>>();
   /** items per connection id */
   readonly items = new Map<string, Map<string, UnifiedItemRecord>>();
   private seq = 1;
@@ -79,6 +90,8 @@ export class FakeUnified extends FakePlatform {
       const c = this.connections.get(decodeURIComponent(m[1]));
       return c ? { status: 200, body: c } : { status: 404, body: { message: 'Connection not found', status: 404 } };
     }
+    m = /^\/commerce\/([^/]+)\/inventory(?:\/([^/]+))?$/.exec(req.path);
+    if (m) return this.inventoryRoute(req, decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : undefined);
     m = /^\/commerce\/([^/]+)\/item(?:\/([^/]+))?$/.exec(req.path);
     if (!m) return { status: 404, body: { message: 'Not found', status: 404 } };
     const conn = this.connections.get(decodeURIComponent(m[1]));
@@ -119,6 +132,55 @@ export class FakeUnified extends FakePlatform {
         store.delete(item.id);
         return { status: 200, body: {} };
       }
+    }
+    return { status: 404, body: { message: 'Not found', status: 404 } };
+  }
+
+  /** What the store shows as available for the variant with this SKU on a connection (undefined: no record). */
+  availableBySku(connectionId: string, sku: string): number | undefined {
+    for (const item of this.itemsOf(connectionId)) {
+      const v = item.variants.find((x) => x.sku === sku);
+      if (v) return [...(this.inventory.get(connectionId)?.values() ?? [])].find((r) => r.item_variant_id === v.id)?.available;
+    }
+    return undefined;
+  }
+
+  /** `/commerce/{connection_id}/inventory`: list (item_id filter), create, update `available` of an item variant. */
+  private inventoryRoute(req: RecordedRequest, connectionId: string, id: string | undefined): Reply {
+    const conn = this.connections.get(connectionId);
+    if (!conn || !conn.categories.includes('commerce')) return { status: 404, body: { message: 'Connection not found', status: 404 } };
+    const store = this.inventory.get(conn.id) ?? new Map<string, UnifiedInventoryRecord>();
+    this.inventory.set(conn.id, store);
+    const items = this.items.get(conn.id) ?? new Map<string, UnifiedItemRecord>();
+    const validate = (b: Record<string, unknown>): string | undefined => {
+      if (!b || typeof b !== 'object') return 'body must be a JSON object';
+      if (typeof b.available !== 'number' || !Number.isInteger(b.available)) return 'available must be an integer';
+      const item = items.get(String(b.item_id));
+      if (!item) return 'item_id does not exist';
+      if (!item.variants.some((v) => v.id === b.item_variant_id)) return 'item_variant_id does not exist on the item';
+      return undefined;
+    };
+    if (!id && req.method === 'GET') {
+      const itemId = req.query.get('item_id');
+      return { status: 200, body: [...store.values()].filter((r) => !itemId || r.item_id === itemId) };
+    }
+    if (!id && req.method === 'POST') {
+      const b = req.body as Record<string, unknown>;
+      const bad = validate(b);
+      if (bad) return { status: 400, body: { message: bad, status: 400 } };
+      const rec: UnifiedInventoryRecord = { id: `inv_${this.seq++}`, item_id: String(b.item_id), item_variant_id: String(b.item_variant_id), available: b.available as number, updated_at: new Date().toISOString() };
+      store.set(rec.id, rec);
+      return { status: 200, body: rec };
+    }
+    if (id && req.method === 'PUT') {
+      const rec = store.get(id);
+      if (!rec) return { status: 404, body: { message: 'Inventory not found', status: 404 } };
+      const b = req.body as Record<string, unknown>;
+      const bad = validate({ item_id: rec.item_id, item_variant_id: rec.item_variant_id, ...b });
+      if (bad) return { status: 400, body: { message: bad, status: 400 } };
+      rec.available = b.available as number;
+      rec.updated_at = new Date().toISOString();
+      return { status: 200, body: rec };
     }
     return { status: 404, body: { message: 'Not found', status: 404 } };
   }

@@ -26,6 +26,8 @@ export interface WooVariation {
   global_unique_id: string;
   attributes: { name: string; option: string }[];
   image: { src: string; alt?: string } | null;
+  manage_stock?: boolean;
+  stock_quantity?: number | null;
 }
 
 export interface WooProduct {
@@ -42,6 +44,8 @@ export interface WooProduct {
   images: { src: string; alt?: string }[];
   attributes: { name: string; position?: number; visible?: boolean; variation?: boolean; options: string[] }[];
   variations: number[];
+  manage_stock?: boolean;
+  stock_quantity?: number | null;
 }
 
 const err = (status: number, code: string, message: string): Reply => ({ status, body: { code, message, data: { status } } });
@@ -54,6 +58,8 @@ const err = (status: number, code: string, message: string): Reply => ({ status,
  */
 export class FakeWooCommerce extends FakePlatform {
   readonly products = new Map<number, WooProduct>();
+  /** orders of the store (`GET /orders`), as WooCommerce's REST v3 order objects */
+  readonly orders: Record<string, unknown>[] = [];
   readonly variations = new Map<number, WooVariation>();
   readonly webhooks = new Map<number, WooWebhook>();
   /** the keys' permission, as chosen in WooCommerce → Settings → Advanced → REST API */
@@ -74,6 +80,15 @@ export class FakeWooCommerce extends FakePlatform {
   variationsOf(productId: number): WooVariation[] {
     return (this.products.get(productId)?.variations ?? []).map((id) => this.variations.get(id)!).filter(Boolean);
   }
+
+  /** The stock the store shows for the product or variation with this SKU (undefined: not managed). */
+  stockBySku(sku: string): number | null | undefined {
+    const p = this.bySku(sku);
+    if (p) return p.manage_stock ? p.stock_quantity : undefined;
+    const v = [...this.variations.values()].find((x) => x.sku === sku);
+    return v?.manage_stock ? v.stock_quantity : undefined;
+  }
+
 
   /**
    * Sends a delivery of `topic` the way WooCommerce does for every webhook subscribed to it: JSON
@@ -139,6 +154,8 @@ export class FakeWooCommerce extends FakePlatform {
     }
     const wh = /^\/wp-json\/wc\/v3\/webhooks(?:\/(\d+))?$/.exec(req.path);
     if (wh) return this.webhookRoute(req, wh[1] ? Number(wh[1]) : undefined);
+    if (req.path === '/wp-json/wc/v3/orders' && req.method === 'GET') return this.listOrders(req);
+    if (req.path === '/wp-json/wc/v3/products/batch' && req.method === 'POST') return this.productsBatch(req.body as Record<string, unknown>);
     const m = /^\/wp-json\/wc\/v3\/products(?:\/(\d+))?(?:\/(variations)(?:\/(batch))?)?$/.exec(req.path);
     if (!m) return err(404, 'rest_no_route', 'No route was found matching the URL and request method.');
     const id = m[1] ? Number(m[1]) : undefined;
@@ -255,6 +272,49 @@ export class FakeWooCommerce extends FakePlatform {
     return { status: existing ? 200 : 201, body: view(p) };
   }
 
+  /** `stock_quantity` needs an integer (or null) and only counts with `manage_stock`. */
+  private stockFields(target: { manage_stock?: boolean; stock_quantity?: number | null }, v: Record<string, unknown>): string | undefined {
+    if (v.manage_stock !== undefined && typeof v.manage_stock !== 'boolean') return 'Invalid parameter(s): manage_stock';
+    if (v.stock_quantity !== undefined && v.stock_quantity !== null && !Number.isInteger(v.stock_quantity)) return 'Invalid parameter(s): stock_quantity';
+    if (v.manage_stock !== undefined) target.manage_stock = v.manage_stock as boolean;
+    if (v.stock_quantity !== undefined) target.stock_quantity = v.stock_quantity as number | null;
+    return undefined;
+  }
+
+  /** `POST /products/batch` (updates only here), at most 100 objects. */
+  private productsBatch(b: Record<string, unknown>): Reply {
+    const update = (b?.update as Record<string, unknown>[] | undefined) ?? [];
+    if (update.length > 100) return err(413, 'woocommerce_rest_request_entity_too_large', 'Unable to accept more than 100 items for this request.');
+    const out = { update: [] as unknown[] };
+    for (const v of update) {
+      const p = this.products.get(Number(v.id));
+      if (!p) {
+        out.update.push({ id: 0, error: { code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.', data: { status: 400 } } });
+        continue;
+      }
+      const bad = this.stockFields(p, v);
+      out.update.push(bad ? { id: p.id, error: { code: 'rest_invalid_param', message: bad, data: { status: 400 } } } : view(p));
+    }
+    return { status: 200, body: out };
+  }
+
+  /** `GET /orders` with modified_after (GMT with dates_are_gmt), orderby=modified|date|id, order, per_page ≤ 100, page. */
+  private listOrders(req: RecordedRequest): Reply {
+    const perPage = Number(req.query.get('per_page') ?? 10);
+    const page = Number(req.query.get('page') ?? 1);
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return err(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
+    const orderby = req.query.get('orderby') ?? 'date';
+    if (!['date', 'id', 'include', 'title', 'slug', 'modified'].includes(orderby)) return err(400, 'rest_invalid_param', 'Invalid parameter(s): orderby');
+    const after = req.query.get('modified_after');
+    const gmt = req.query.get('dates_are_gmt') === 'true';
+    const ts = (o: Record<string, unknown>, f: string) => Date.parse(`${String(o[`${f}_gmt`])}Z`);
+    const field = orderby === 'modified' ? 'date_modified' : 'date_created';
+    let list = this.orders.filter((o) => !after || ts(o, 'date_modified') > Date.parse(gmt || /[zZ]|[+-]\d\d:\d\d$/.test(after) ? after : `${after}Z`));
+    list = list.sort((a, b) => (orderby === 'id' ? Number(a.id) - Number(b.id) : ts(a, field) - ts(b, field)));
+    if ((req.query.get('order') ?? 'desc') === 'desc') list.reverse();
+    return { status: 200, body: list.slice((page - 1) * perPage, page * perPage), headers: { 'x-wp-total': String(list.length), 'x-wp-totalpages': String(Math.ceil(list.length / perPage)) } };
+  }
+
   private batch(parent: WooProduct, b: Record<string, unknown>): Reply {
     const create = (b?.create as Record<string, unknown>[] | undefined) ?? [];
     const update = (b?.update as Record<string, unknown>[] | undefined) ?? [];
@@ -313,6 +373,11 @@ export class FakeWooCommerce extends FakePlatform {
       }
       if (v.sku !== undefined && this.skuTaken(String(v.sku), { variation: row.id })) {
         out.update.push({ ...itemErr('product_invalid_sku', 'Invalid or duplicated SKU.'), id: row.id });
+        continue;
+      }
+      const badStock = this.stockFields(row, v);
+      if (badStock) {
+        out.update.push({ ...itemErr('rest_invalid_param', badStock), id: row.id });
         continue;
       }
       for (const f of ['sku', 'regular_price', 'sale_price', 'global_unique_id', 'attributes', 'image'] as const) {

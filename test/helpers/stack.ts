@@ -84,6 +84,8 @@ export function testConfig(dbUrl: string, prefix: string, env: Record<string, st
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: prefix,
     RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_STOREFRONT_PER_MINUTE: '1000000',
+    RATE_LIMIT_STOREFRONT_KEY_PER_MINUTE: '1000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     OUTBOX_POLL_MS: '50',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',

@@ -26,6 +26,7 @@ import { RepricerModule } from './repricer/repricer.module';
 import { AgentsModule } from './agents/agents.module';
 import { OrdersModule } from './orders/orders.module';
 import { DeveloperOrdersModule } from './developer-orders/developer-orders.module';
+import { StorefrontModule } from './storefront/storefront.module';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,7 @@ export class AppModule {
         AgentsModule,
         OrdersModule,
         DeveloperOrdersModule,
+        StorefrontModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -10,11 +10,15 @@ import { RedisService } from '@synq/redis';
 import { AppModule } from './app.module';
 import { toErrorInfo } from './common/all-exceptions.filter';
 import { sendError } from './common/error-body';
-import { isExemptFromRateLimit, rateLimit, requestId } from './common/http-middleware';
+import { isExemptFromRateLimit, rateLimit, requestId, storefrontCors } from './common/http-middleware';
 import { RateLimiter } from './common/rate-limiter';
 import type { SynqRequest } from './common/request';
 import { createValidationPipe } from './common/validation';
 import { MetricsService } from './metrics/metrics.service';
+
+function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|state)=)[^&#]*/gi, '$1[redacted]');
+}
 
 /** Builds the api application (not yet listening): used by main.ts, the tests and the benchmarks. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -41,7 +45,8 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       autoLogging: { ignore: (req) => isExemptFromRateLimit((req as unknown as Request).path ?? req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // capability tokens in query strings (storefront quote/file links, onboarding state) are not logged
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -54,6 +59,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     });
     next();
   });
+  app.use(storefrontCors());
   app.use(rateLimit(new RateLimiter(redis.client, redis.key('rl')), config, logger));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const declared = Number(req.header('content-length') ?? 0);

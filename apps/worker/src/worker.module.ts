@@ -19,8 +19,11 @@ import { AgentScheduler } from '@synq/agents';
 import { ListingsLibModule } from '@synq/listings';
 import { RepricerEvaluateProcessor } from './processors/repricer-evaluate.processor';
 import { AgentRunProcessor } from './processors/agent-run.processor';
-import { OrdersLibModule } from '@synq/orders';
+import { OrdersEngineModule } from '@synq/orders';
 import { OrderIngestProcessor } from './processors/order-ingest.processor';
+import { OrdersPullProcessor } from './processors/orders-pull.processor';
+import { InventoryChangedProcessor } from './processors/inventory-changed.processor';
+import { InventoryPushProcessor } from './processors/inventory-push.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -28,7 +31,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule, OrdersLibModule],
+      imports: [CoreModule.forRoot(config, logger, 'synq-worker'), SyncEngineModule, ListingsLibModule, OrdersEngineModule],
       providers: [
         OutboxRelay,
         EventDispatcher,
@@ -54,8 +57,11 @@ export class WorkerModule {
         RepricerEvaluateProcessor,
         AgentScheduler,
         AgentRunProcessor,
-        // orders: imports from platforms
+        // orders and inventory: imports from platforms, periodic pulls, stock propagation to channels
         OrderIngestProcessor,
+        OrdersPullProcessor,
+        InventoryChangedProcessor,
+        InventoryPushProcessor,
       ],
     };
   }

@@ -29,3 +29,23 @@ describe('webhook configuration', () => {
     expect(() => loadConfig({ WEBHOOK_CONCURRENCY: '0' })).toThrow(/WEBHOOK_CONCURRENCY/);
   });
 });
+
+describe('stripe and storefront configuration', () => {
+  it('defaults to the real Stripe API, no fee, 60-minute checkouts', () => {
+    const c = loadConfig({});
+    expect(c.stripeSecretKey).toBe('');
+    expect([c.stripeApiHost, c.stripeApiPort, c.stripeApiProtocol]).toEqual(['api.stripe.com', 443, 'https']);
+    expect(c.stripePlatformFeeBps).toBe(0);
+    expect(c.stripeCheckoutExpiresMinutes).toBe(60);
+    expect(c.rateLimitStorefrontPerMinute).toBe(60);
+  });
+
+  it('refuses bad values and names them', () => {
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_abc' })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(() => loadConfig({ STRIPE_API_PROTOCOL: 'ftp' })).toThrow(/STRIPE_API_PROTOCOL/);
+    expect(() => loadConfig({ STRIPE_API_HOST: 'a b' })).toThrow(/STRIPE_API_HOST/);
+    expect(() => loadConfig({ STRIPE_CHECKOUT_EXPIRES_MINUTES: '5' })).toThrow(/STRIPE_CHECKOUT_EXPIRES_MINUTES/);
+    expect(() => loadConfig({ STRIPE_PLATFORM_FEE_BPS: '9000' })).toThrow(/STRIPE_PLATFORM_FEE_BPS/);
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_abc123' }).stripeSecretKey).toBe('sk_test_abc123');
+  });
+});

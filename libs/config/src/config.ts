@@ -95,6 +95,29 @@ export interface AppConfig {
   agentMinIntervalSeconds: number;
   /** Competitor observations older than this do not count in repricing. */
   repricerOfferMaxAgeHours: number;
+  /** Stripe platform secret key (sk_…); empty: Stripe Connect is not configured on this deployment. */
+  stripeSecretKey: string;
+  /** Signing secret (whsec_…) of the Connect webhook endpoint Stripe calls at /unified/webhooks/stripe. */
+  stripeWebhookSecret: string;
+  /** Where the Stripe SDK sends API requests (tests point it at a fake on 127.0.0.1). */
+  stripeApiHost: string;
+  stripeApiPort: number;
+  stripeApiProtocol: 'http' | 'https';
+  /** Platform fee on storefront checkouts, in basis points of the total (0: none). */
+  stripePlatformFeeBps: number;
+  /** A storefront Checkout Session (and the stock it holds) expires after this many minutes (Stripe allows 30–1440). */
+  stripeCheckoutExpiresMinutes: number;
+  /** Public storefront routes: per-IP and per-publishable-key sliding windows. */
+  rateLimitStorefrontPerMinute: number;
+  rateLimitStorefrontKeyPerMinute: number;
+  /** Stock changes within this window reach each channel as one update (coalesced push). */
+  inventoryPushCoalesceMs: number;
+  /** How often the worker expires due reservations and pending orders whose reservation lapsed. */
+  reservationSweepMs: number;
+  /** How often each connection's orders are pulled (safety net for missed webhooks). */
+  ordersPullIntervalMs: number;
+  /** How far back the first pull of a connection looks. */
+  ordersPullLookbackHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -190,6 +213,24 @@ function shopTemplate(env: Env, name: string, production: boolean): string {
   return v;
 }
 
+function stripeKey(env: Env, name: string): string {
+  const v = str(env, name, '');
+  if (v && !/^(sk|rk)_(live|test)_[A-Za-z0-9]+$/.test(v)) throw new ConfigError(`${name} must be a Stripe secret key (sk_live_… or sk_test_…)`);
+  return v;
+}
+
+function hostName(env: Env, name: string, def: string): string {
+  const v = str(env, name, def);
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(v)) throw new ConfigError(`${name} must be a host name, got "${v}"`);
+  return v;
+}
+
+function oneOf<T extends string>(env: Env, name: string, def: T, values: readonly T[]): T {
+  const v = str(env, name, def);
+  if (!values.includes(v as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -258,6 +299,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
+    inventoryPushCoalesceMs: int(env, 'INVENTORY_PUSH_COALESCE_MS', 2_000, 0, 600_000),
+    reservationSweepMs: int(env, 'RESERVATION_SWEEP_MS', 5_000, 100, 3_600_000),
+    ordersPullIntervalMs: int(env, 'ORDERS_PULL_INTERVAL_MS', 300_000, 100, 86_400_000),
+    ordersPullLookbackHours: int(env, 'ORDERS_PULL_LOOKBACK_HOURS', 72, 1, 8760),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
     shopifyApiKey: str(env, 'SHOPIFY_API_KEY', ''),
     shopifyApiSecret: str(env, 'SHOPIFY_API_SECRET', ''),
@@ -269,6 +314,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     agentTickMs: int(env, 'AGENT_TICK_MS', 5_000, 100, 600_000),
     agentMinIntervalSeconds: int(env, 'AGENT_MIN_INTERVAL_SECONDS', 60, 1, 86_400),
     repricerOfferMaxAgeHours: int(env, 'REPRICER_OFFER_MAX_AGE_HOURS', 72, 1, 8760),
+    stripeSecretKey: stripeKey(env, 'STRIPE_SECRET_KEY'),
+    stripeWebhookSecret: str(env, 'STRIPE_WEBHOOK_SECRET', ''),
+    stripeApiHost: hostName(env, 'STRIPE_API_HOST', 'api.stripe.com'),
+    stripeApiPort: int(env, 'STRIPE_API_PORT', 443, 1, 65535),
+    stripeApiProtocol: oneOf(env, 'STRIPE_API_PROTOCOL', 'https', ['http', 'https'] as const),
+    stripePlatformFeeBps: int(env, 'STRIPE_PLATFORM_FEE_BPS', 0, 0, 5000),
+    stripeCheckoutExpiresMinutes: int(env, 'STRIPE_CHECKOUT_EXPIRES_MINUTES', 60, 30, 1440),
+    rateLimitStorefrontPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_PER_MINUTE', 60, 1, 1_000_000_000),
+    rateLimitStorefrontKeyPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_KEY_PER_MINUTE', 600, 1, 1_000_000_000),
   };
 }
 

@@ -29,9 +29,26 @@ export interface UpsertOptions {
   mayExist?: boolean;
 }
 
+/** The quantity a channel should show for one variant it sells (Synq's available minus the channel's buffer). */
+export interface StockUpdate {
+  variantId: string;
+  sku: string | null;
+  remoteProductId: string;
+  remoteVariantId: string;
+  quantity: number;
+}
+
+/** One page of a platform's orders, oldest change first. */
+export interface OrderPage {
+  /** the platform's raw order objects (as its webhooks send them) */
+  orders: Record<string, unknown>[];
+  /** pass back to get the next page; null when this was the last */
+  next: string | null;
+}
+
 /**
  * One store platform. Implementations speak the platform's real wire format; everything they throw
- * about the platform is a {@link ConnectorError}. Later issues add orders and inventory methods here.
+ * about the platform is a {@link ConnectorError}. Inventory pushes and order pulls are here too.
  */
 export interface StoreConnector {
   readonly kind: ConnectionKind;
@@ -41,6 +58,13 @@ export interface StoreConnector {
   upsertProduct(conn: ConnectionTarget, product: SyncProduct, existing: RemoteMapping | null, opts?: UpsertOptions): Promise<RemoteMapping>;
   /** Removes the product; a product already gone counts as removed. */
   deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void>;
+  /** Sets the sellable quantity of each variant (absolute values), in as few requests as the platform allows. */
+  setInventory(conn: ConnectionTarget, updates: StockUpdate[]): Promise<void>;
+  /**
+   * Orders changed at or after `since` (ISO 8601), oldest change first; `page` is the previous
+   * answer's `next`. Absent when the platform offers no order list to Synq.
+   */
+  listOrders?(conn: ConnectionTarget, since: string, page: string | null): Promise<OrderPage>;
 }
 
 export interface ConnectorErrorInfo {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector } from './connector';
+import { ConnectionTarget, ConnectorError, OrderPage, RemoteMapping, StockUpdate, StoreConnector } from './connector';
 import { errorForStatus, platformMessage, requestJson } from './http';
 import { shopifyVariantIds, ShopifyVariantNode, toShopifyProductSet } from './mappers/shopify.mapper';
 import { SHOPIFY_SHOP_QUERY, SHOPIFY_WEBHOOK_CREATE, ShopifyAdminClient } from './shopify-admin.client';
@@ -21,6 +21,31 @@ export const SHOPIFY_PRODUCT_VARIANTS = `query SynqProductVariants($id: ID!, $af
 export const SHOPIFY_PRODUCT_DELETE = `mutation SynqProductDelete($input: ProductDeleteInput!) {
   productDelete(input: $input) { deletedProductId userErrors { field message } }
 }`;
+
+export const SHOPIFY_INVENTORY_ITEMS = `query SynqInventoryItems($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on ProductVariant { id inventoryItem { id } } }
+  locations(first: 1) { nodes { id } }
+}`;
+
+export const SHOPIFY_INVENTORY_SET = `mutation SynqInventorySet($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) { inventoryAdjustmentGroup { id } userErrors { field message code } }
+}`;
+
+/** Shopify's REST pagination: the `page_info` of the Link header's rel="next". */
+export function shopifyNextPageInfo(link: string | null): string | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    if (!/rel="?next"?/.test(part)) continue;
+    const m = /<([^>]+)>/.exec(part);
+    if (!m) continue;
+    try {
+      return new URL(m[1]).searchParams.get('page_info');
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
 
 interface GraphQLError {
   message: string;
@@ -134,6 +159,59 @@ export class ShopifyConnector implements StoreConnector {
       if (id) ids.push(id);
     }
     return ids;
+  }
+
+  /**
+   * Sets the `available` quantity of each variant's inventory item at the shop's first location with
+   * `inventorySetQuantities` (absolute values, compare check off: Synq is the source of truth), at most
+   * 250 quantities per mutation. The inventory item ids are read for the variants in one query.
+   */
+  async setInventory(conn: ConnectionTarget, updates: StockUpdate[]): Promise<void> {
+    for (let i = 0; i < updates.length; i += 250) {
+      const chunk = updates.slice(i, i + 250);
+      const data = await this.graphql<{ nodes: ({ id: string; inventoryItem?: { id: string } | null } | null)[]; locations: { nodes: { id: string }[] } }>(
+        conn,
+        SHOPIFY_INVENTORY_ITEMS,
+        { ids: chunk.map((u) => u.remoteVariantId) },
+      );
+      const locationId = data.locations?.nodes?.[0]?.id;
+      if (!locationId) throw new ConnectorError('Shopify shop has no location to hold inventory', { status: 200, retryable: false });
+      const items = new Map((data.nodes ?? []).filter((n): n is { id: string; inventoryItem: { id: string } } => !!n?.inventoryItem?.id).map((n) => [n.id, n.inventoryItem.id]));
+      const quantities = chunk
+        .filter((u) => items.has(u.remoteVariantId))
+        .map((u) => ({ inventoryItemId: items.get(u.remoteVariantId) as string, locationId, quantity: u.quantity }));
+      const missing = chunk.filter((u) => !items.has(u.remoteVariantId));
+      if (quantities.length) {
+        const res = await this.graphql<{ inventorySetQuantities: { userErrors: UserError[] } | null }>(conn, SHOPIFY_INVENTORY_SET, {
+          input: { name: 'available', reason: 'correction', ignoreCompareQuantity: true, quantities },
+        });
+        const errors = res.inventorySetQuantities?.userErrors ?? [];
+        if (errors.length) throw new ConnectorError(`Shopify rejected the inventory update: ${errors.map(describeUserError).join('; ')}`, { status: 200, retryable: false });
+      }
+      if (missing.length) {
+        throw new ConnectorError(`Shopify has no such variant: ${missing.map((u) => u.sku ?? u.remoteVariantId).join(', ')}`, { status: 200, retryable: false });
+      }
+    }
+  }
+
+  /** REST Admin `GET /orders.json?status=any&updated_at_min=…&order=updated_at asc`, 250 per page, Link-header pagination. */
+  async listOrders(conn: ConnectionTarget, since: string, page: string | null): Promise<OrderPage> {
+    const token = conn.credentials.accessToken ? await this.admin.freshToken(conn) : undefined;
+    if (!conn.baseUrl || !token) throw new ConnectorError('Shopify connection has no shop URL or access token', { retryable: false, auth: true });
+    const shop = await assertPublicTarget(conn.baseUrl, this.config.allowPrivateNetworkTargets);
+    const qs = page
+      ? `limit=250&page_info=${encodeURIComponent(page)}`
+      : `status=any&limit=250&order=${encodeURIComponent('updated_at asc')}&updated_at_min=${encodeURIComponent(since)}`;
+    const res = await requestJson({
+      method: 'GET',
+      url: `${shop.origin}/admin/api/${this.config.shopifyApiVersion}/orders.json?${qs}`,
+      headers: { 'x-shopify-access-token': token },
+      timeoutMs: this.config.connectorTimeoutMs,
+      platform: 'Shopify',
+    });
+    if (res.status < 200 || res.status >= 300) throw errorForStatus('Shopify', res.status, res.headers, res.body);
+    const orders = (res.body as { orders?: unknown })?.orders;
+    return { orders: Array.isArray(orders) ? (orders as Record<string, unknown>[]) : [], next: shopifyNextPageInfo(res.headers.get('link')) };
   }
 
   private async productSet(conn: ConnectionTarget, input: unknown, identifier: Record<string, string>) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector, UpsertOptions } from './connector';
+import { ConnectionTarget, ConnectorError, RemoteMapping, StockUpdate, StoreConnector, UpsertOptions } from './connector';
 import { JsonResponse, requestOk } from './http';
 import { toUnifiedItem, unifiedVariantIds } from './mappers/unified.mapper';
 import { SyncProduct } from './sync-product';
@@ -88,6 +88,28 @@ export class UnifiedConnector implements StoreConnector {
 
   async deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void> {
     await providerRequest(this.config, 'DELETE', `${this.itemPath(conn)}/${encodeURIComponent(mapping.remoteProductId)}`, undefined, [404]);
+  }
+
+  /**
+   * The provider's commerce inventory API: the item's inventory records are listed
+   * (`GET /commerce/{id}/inventory?item_id=`), then each variant's record is updated
+   * (`PUT …/inventory/{id}` with `available`) or created when the store has none.
+   */
+  async setInventory(conn: ConnectionTarget, updates: StockUpdate[]): Promise<void> {
+    const base = this.itemPath(conn).replace(/\/item$/, '/inventory');
+    const byItem = new Map<string, StockUpdate[]>();
+    for (const u of updates) byItem.set(u.remoteProductId, [...(byItem.get(u.remoteProductId) ?? []), u]);
+    for (const [itemId, list] of byItem) {
+      const res = await providerRequest(this.config, 'GET', `${base}?item_id=${encodeURIComponent(itemId)}&limit=100`);
+      const records = Array.isArray(res.body) ? (res.body as { id?: string; item_variant_id?: string }[]) : [];
+      const byVariant = new Map(records.filter((r) => r.id && r.item_variant_id).map((r) => [r.item_variant_id as string, r.id as string]));
+      for (const u of list) {
+        const body = { item_id: itemId, item_variant_id: u.remoteVariantId, available: u.quantity };
+        const id = byVariant.get(u.remoteVariantId);
+        if (id) await providerRequest(this.config, 'PUT', `${base}/${encodeURIComponent(id)}`, body);
+        else await providerRequest(this.config, 'POST', base, body);
+      }
+    }
   }
 
   private itemPath(conn: ConnectionTarget): string {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { ConnectionTarget, ConnectorError, RemoteMapping, StoreConnector, UpsertOptions } from './connector';
+import { ConnectionTarget, ConnectorError, OrderPage, RemoteMapping, StockUpdate, StoreConnector, UpsertOptions } from './connector';
 import { errorForStatus, JsonResponse, requestJson } from './http';
 import { chunks, toWooProduct, WooVariationInput } from './mappers/woocommerce.mapper';
 import { SyncProduct } from './sync-product';
@@ -119,6 +119,53 @@ export class WooCommerceConnector implements StoreConnector {
 
   async deleteProduct(conn: ConnectionTarget, mapping: RemoteMapping): Promise<void> {
     await this.call(conn, 'DELETE', `/products/${encodeURIComponent(mapping.remoteProductId)}?force=true`, undefined, [404, 410]);
+  }
+
+  /**
+   * Sets `stock_quantity` (with `manage_stock`) of simple products through `POST /products/batch` and
+   * of variations through each parent's `/variations/batch`, at most 100 objects per request.
+   */
+  async setInventory(conn: ConnectionTarget, updates: StockUpdate[]): Promise<void> {
+    const simple = updates.filter((u) => u.remoteVariantId === u.remoteProductId);
+    const byParent = new Map<string, StockUpdate[]>();
+    for (const u of updates) if (u.remoteVariantId !== u.remoteProductId) byParent.set(u.remoteProductId, [...(byParent.get(u.remoteProductId) ?? []), u]);
+    const errors: string[] = [];
+    let retryable = false;
+    const check = (answer: BatchAnswer, chunk: StockUpdate[]) =>
+      chunk.forEach((u, i) => {
+        const r = answer.update?.[i];
+        if (r?.error) {
+          if ((r.error.data?.status ?? 0) >= 500) retryable = true;
+          errors.push(`${u.sku ?? u.remoteVariantId}: ${r.error.message ?? r.error.code ?? 'error'}`);
+        }
+      });
+    for (let i = 0; i < simple.length; i += 100) {
+      const chunk = simple.slice(i, i + 100);
+      const res = await this.call(conn, 'POST', '/products/batch', { update: chunk.map((u) => ({ id: Number(u.remoteProductId), manage_stock: true, stock_quantity: u.quantity })) });
+      check((res.body ?? {}) as BatchAnswer, chunk);
+    }
+    for (const [parent, list] of byParent) {
+      for (let i = 0; i < list.length; i += 100) {
+        const chunk = list.slice(i, i + 100);
+        const res = await this.call(conn, 'POST', `/products/${encodeURIComponent(parent)}/variations/batch`, {
+          update: chunk.map((u) => ({ id: Number(u.remoteVariantId), manage_stock: true, stock_quantity: u.quantity })),
+        });
+        check((res.body ?? {}) as BatchAnswer, chunk);
+      }
+    }
+    if (errors.length) throw new ConnectorError(`WooCommerce rejected stock updates: ${errors.join('; ')}`, { status: 200, retryable });
+  }
+
+  /** `GET /orders?modified_after=…&dates_are_gmt=true&orderby=modified&order=asc`, 100 per page. */
+  async listOrders(conn: ConnectionTarget, since: string, page: string | null): Promise<OrderPage> {
+    const n = page ? Number(page) : 1;
+    const res = await this.call(
+      conn,
+      'GET',
+      `/orders?modified_after=${encodeURIComponent(since)}&dates_are_gmt=true&orderby=modified&order=asc&per_page=100&page=${n}`,
+    );
+    const list = Array.isArray(res.body) ? (res.body as Record<string, unknown>[]) : [];
+    return { orders: list, next: list.length === 100 ? String(n + 1) : null };
   }
 
   /**

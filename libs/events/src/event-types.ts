@@ -105,8 +105,20 @@ export const EVENT_TYPES = {
     description: 'A storefront customer asked for a quote.',
     schema: schema({ id: ['string', 'quote id'], status: 'string' }, ['id']),
   },
+  'quote.quoted': {
+    description: 'The merchant priced a quote (pending → quoted).',
+    schema: schema({ id: ['string', 'quote id'], status: 'string', amount: ['number', 'major units'], currency: ['string', 'ISO 4217'], valid_until: 'string' }, ['id']),
+  },
   'quote.accepted': {
     description: 'A customer accepted a quote.',
+    schema: schema({ id: ['string', 'quote id'], status: 'string' }, ['id']),
+  },
+  'quote.paid': {
+    description: 'The customer paid an accepted quote (Stripe Checkout on the merchant’s account).',
+    schema: schema({ id: ['string', 'quote id'], status: 'string', order_id: ['string', 'the order it became'] }, ['id']),
+  },
+  'quote.rejected': {
+    description: 'The merchant rejected a quote.',
     schema: schema({ id: ['string', 'quote id'], status: 'string' }, ['id']),
   },
   'webhook.test': {

@@ -53,3 +53,7 @@ export * from './orders.service';
 export * from './platform-orders';
 export * from './order-ingest.service';
 export * from './orders-lib.module';
+export * from './stock-propagation.service';
+export * from './order-pull.service';
+export * from './orders-scheduler.service';
+export * from './orders-engine.module';

@@ -79,7 +79,9 @@ type Db = EntityManager | DataSource;
  * allows backorders; PostgreSQL re-checks that condition on the latest row version under concurrent
  * writers, so two requests racing for the last unit cannot both win. The same statement writes the
  * movement rows (who, why, before, after). A change whose available crosses the tenant's low-stock
- * threshold downward emits `stock.low` (exactly one change can straddle it).
+ * threshold downward emits `stock.low` (exactly one change can straddle it). A change of available
+ * also writes an `inventory.changed` outbox job when the tenant has active connections (pushed to
+ * every channel selling the variant, coalesced: see StockPropagationService).
  */
 @Injectable()
 export class InventoryService {
@@ -193,7 +195,13 @@ export class InventoryService {
        j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res FROM up JOIN req ON req.variant_id = up.variant_id),
        mv AS (
          INSERT INTO inventory_movements (tenant_id, variant_id, location_id, kind, delta, on_hand_before, on_hand_after, reserved_before, reserved_after, reason, reference, actor_type, actor_id)
-         SELECT $1, j.variant_id, $2, $6, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved, $7, $8, $9, $10 FROM j)
+         SELECT $1, j.variant_id, $2, $6, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved, $7, $8, $9, $10 FROM j),
+       ob AS (
+         INSERT INTO outbox (tenant_id, job_name, payload)
+         SELECT $1, 'inventory.changed', jsonb_build_object('tenantId', $1::text, 'variantIds', jsonb_agg(j.variant_id ORDER BY j.variant_id))
+           FROM j
+          WHERE j.d_on <> j.d_res AND EXISTS (SELECT 1 FROM connections c WHERE c.tenant_id = $1 AND c.status = 'ACTIVE' AND c.category = 'commerce')
+         HAVING count(*) > 0)
        SELECT j.variant_id, v.product_id, v.sku, $2::uuid AS location_id, j.d_on, j.d_res,
               j.on_hand - j.d_on AS on_hand_before, j.on_hand AS on_hand_after, j.reserved - j.d_res AS reserved_before, j.reserved AS reserved_after,
               (j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th) AS crossed_low, s.th AS threshold

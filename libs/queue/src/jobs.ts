@@ -38,6 +38,12 @@ export interface JobPayloads {
    * WooCommerce REST v3 order object, unified order). Idempotent per (connection, external order id).
    */
   'order.ingest': { tenantId: string; connectionId: string; platform: 'shopify' | 'woocommerce' | 'unified'; topic: string; order: Record<string, unknown> };
+  /** Pull one connection's orders changed since its cursor and ingest them (periodic safety net for missed webhooks). */
+  'orders.pull': { tenantId: string; connectionId: string };
+  /** Available stock of these variants changed: mark every channel selling them and schedule its coalesced push. */
+  'inventory.changed': { tenantId: string; variantIds: string[] };
+  /** Push the pending stock figures of one channel to its platform (one update per channel per burst). */
+  'inventory.push': { tenantId: string; channelId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -69,6 +75,9 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'repricer.evaluate': { queue: 'sync', attempts: 5 },
   'agent.run': { queue: 'system', attempts: 3 },
   'order.ingest': { queue: 'imports', attempts: 10 },
+  'orders.pull': { queue: 'imports', attempts: 5 },
+  'inventory.changed': { queue: 'sync', attempts: 10 },
+  'inventory.push': { queue: 'sync', attempts: 10 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@synq/audit';
 import { isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext } from '@synq/common';
 import { prepared, queryRows } from '@synq/database';
-import { ChannelsService } from '@synq/orders';
+import { OutboxService } from '@synq/events';
+import { ChannelsService, markChannelStock } from '@synq/orders';
 import { UpdateChannelDto } from './dto/channels.dto';
 
 export interface ChannelView {
@@ -32,6 +33,7 @@ export class ChannelsAdminService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async list(ctx: TenantContext, limit: number, cursor?: string): Promise<Page<ChannelView>> {
@@ -76,6 +78,14 @@ export class ChannelsAdminService {
         before: { name: before.name, enabled: before.enabled, location_id: before.location_id, stock_buffer: before.stock_buffer, import_orders: before.import_orders },
         after: { name: after.name, enabled: after.enabled, location_id: after.location_id, stock_buffer: after.stock_buffer, import_orders: after.import_orders },
       });
+      // what the channel should show changed: push every variant it sells again
+      const stockChanged =
+        (dto.stock_buffer !== undefined && dto.stock_buffer !== before.stock_buffer) ||
+        (dto.location_id !== undefined && dto.location_id !== before.location_id) ||
+        (dto.enabled === true && !before.enabled);
+      if (stockChanged && before.kind === 'connection' && (await markChannelStock(m, ctx.tenantId, id)) > 0) {
+        await this.outbox.enqueue(m, ctx.tenantId, { name: 'inventory.push', data: { tenantId: ctx.tenantId, channelId: id } });
+      }
     });
     return this.get(ctx, id);
   }

@@ -45,6 +45,7 @@ import {
   OrderPullCursor,
   OrderReturn,
 } from './orders';
+import { CheckoutSession, Quote, Storefront, StorefrontFile, StripeAccount, StripeEvent } from './storefront';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -56,6 +57,7 @@ export * from './feeds';
 export * from './sync';
 export * from './listings';
 export * from './orders';
+export * from './storefront';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -116,4 +118,11 @@ export const ENTITIES = [
   OrderFulfillment,
   OrderReturn,
   OrderHistoryEntry,
+  // storefront
+  Storefront,
+  StripeAccount,
+  Quote,
+  StorefrontFile,
+  CheckoutSession,
+  StripeEvent,
 ];

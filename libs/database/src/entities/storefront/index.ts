@@ -1,0 +1,10 @@
+export { Storefront, DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_BYTES } from './storefront.entity';
+export type { StorefrontOffer } from './storefront.entity';
+export { StripeAccount } from './stripe-account.entity';
+export type { StripeAccountStatus } from './stripe-account.entity';
+export { Quote } from './quote.entity';
+export type { QuoteStatus, StorefrontCustomer } from './quote.entity';
+export { StorefrontFile } from './storefront-file.entity';
+export { CheckoutSession } from './checkout-session.entity';
+export type { CheckoutSessionStatus } from './checkout-session.entity';
+export { StripeEvent } from './stripe-event.entity';

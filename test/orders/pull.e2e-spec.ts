@@ -1,0 +1,99 @@
+import { FakeWooCommerce } from '../fakes/fake-woocommerce';
+import { registerAccount, TestAccount } from '../helpers/accounts';
+import { connectWooCommerce } from '../helpers/connections';
+import { eventually, startStack, Stack } from '../helpers/stack';
+import { createVariants } from './orders-helpers';
+
+const gmt = (d: Date) => d.toISOString().slice(0, 19);
+
+/** A WooCommerce REST v3 order object as `GET /wp-json/wc/v3/orders` answers it. */
+function wooOrder(id: number, sku: string, quantity: number, modified: Date, status = 'processing') {
+  return {
+    id,
+    parent_id: 0,
+    number: String(id),
+    order_key: `wc_order_${id}`,
+    created_via: 'checkout',
+    status,
+    currency: 'EUR',
+    date_created: gmt(modified),
+    date_created_gmt: gmt(modified),
+    date_modified: gmt(modified),
+    date_modified_gmt: gmt(modified),
+    discount_total: '0.00',
+    shipping_total: '4.50',
+    total: String((12.5 * quantity + 4.5).toFixed(2)),
+    total_tax: '0.00',
+    customer_id: 0,
+    billing: { first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com', phone: '+15550100', address_1: '1 Navy Way', city: 'Arlington', postcode: '22201', country: 'US' },
+    shipping: { first_name: 'Grace', last_name: 'Hopper', address_1: '1 Navy Way', city: 'Arlington', postcode: '22201', country: 'US' },
+    payment_method: 'stripe',
+    customer_note: '',
+    line_items: [{ id: id * 10, name: 'Tea towel', product_id: 77, variation_id: 0, quantity, subtotal: String((12.5 * quantity).toFixed(2)), total: String((12.5 * quantity).toFixed(2)), sku, price: 12.5 }],
+  };
+}
+
+describe('periodic order pull', () => {
+  let stack: Stack;
+  let woo: FakeWooCommerce;
+  let a: TestAccount;
+  beforeAll(async () => {
+    woo = await new FakeWooCommerce().start();
+    stack = await startStack({ worker: true, env: { ORDERS_PULL_INTERVAL_MS: '400', ORDERS_PULL_LOOKBACK_HOURS: '24' } });
+    a = await registerAccount(stack, 'Puller');
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await woo.stop();
+  });
+
+  const orders = () => stack.db.pool.query(`SELECT external_id, status, currency, total::text, customer_email FROM orders WHERE tenant_id = $1 ORDER BY external_id`, [a.tenantId]);
+
+  it('imports a WooCommerce order whose webhook was lost, once, and moves the cursor on', async () => {
+    const v = await createVariants(stack, a, ['TOWEL-1']);
+    await stack.http.post('/api/v1/inventory/set').set(a.headers).send({ sku: 'TOWEL-1', quantity: 20, reason: 'count' });
+    // older than the first pull's look-back: never imported
+    woo.orders.push(wooOrder(700, 'TOWEL-1', 1, new Date(Date.now() - 48 * 3600_000)));
+    woo.orders.push(wooOrder(701, 'TOWEL-1', 3, new Date(Date.now() - 60_000)));
+    const connectionId = await connectWooCommerce(stack, a, woo);
+
+    const rows = await eventually(async () => {
+      const r = await orders();
+      return r.rows.length ? r.rows : undefined;
+    });
+    expect(rows).toEqual([{ external_id: '701', status: 'paid', currency: 'EUR', total: '42.0000', customer_email: 'grace@example.com' }]);
+    const level = async () => (await stack.db.pool.query('SELECT on_hand FROM inventory_levels WHERE variant_id = $1', [v['TOWEL-1']])).rows[0].on_hand;
+    expect(await level()).toBe(17);
+
+    // the store was asked the way WooCommerce lists orders, from the look-back on
+    const first = woo.requests.find((r) => r.path === '/wp-json/wc/v3/orders')!;
+    expect(first.query.get('orderby')).toBe('modified');
+    expect(first.query.get('order')).toBe('asc');
+    expect(first.query.get('dates_are_gmt')).toBe('true');
+    expect(Date.parse(first.query.get('modified_after')!)).toBeLessThan(Date.now() - 23 * 3600_000);
+
+    // later pulls start at the cursor: the same order is not imported twice; a newer one is
+    await eventually(async () => {
+      const c = await stack.db.pool.query('SELECT cursor FROM order_pull_cursors WHERE connection_id = $1', [connectionId]);
+      return c.rows[0]?.cursor && Date.parse(c.rows[0].cursor) > Date.now() - 3600_000;
+    });
+    woo.orders.push(wooOrder(702, 'TOWEL-1', 2, new Date(Date.now() + 1000), 'on-hold'));
+    await eventually(async () => (await orders()).rows.length === 2);
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await orders();
+    expect(after.rows.map((r) => [r.external_id, r.status])).toEqual([
+      ['701', 'paid'],
+      ['702', 'pending'],
+    ]);
+    expect(await level()).toBe(15);
+    const later = woo.requests.filter((r) => r.path === '/wp-json/wc/v3/orders').slice(-1)[0];
+    expect(Date.parse(later.query.get('modified_after')!)).toBeGreaterThan(Date.now() - 3600_000);
+
+    // the order changes on the store (cancelled): the next pull updates it in place and restocks
+    const o = woo.orders.find((x) => x.id === 702)!;
+    Object.assign(o, { status: 'cancelled', date_modified_gmt: gmt(new Date(Date.now() + 2000)) });
+    await eventually(async () => (await orders()).rows.find((r) => r.external_id === '702')?.status === 'cancelled');
+    expect((await orders()).rows).toHaveLength(2);
+    expect(await level()).toBe(17);
+  });
+});
