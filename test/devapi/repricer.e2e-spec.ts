@@ -250,7 +250,14 @@ describe('repricer (worker)', () => {
           [l.id, acct.tenantId],
         )
       ).rows[0];
-    const before = await count();
+    // let the listing's own creation settle (its sync push and events) before taking the baseline
+    let before = await count();
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const now = await count();
+      if (JSON.stringify(now) === JSON.stringify(before)) break;
+      before = now;
+    }
     const res = await dev.post(`/v1/repricer/rules/${ruleId}/simulate`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
