@@ -122,17 +122,25 @@ export class InventoryService {
    * (unless `allowUnknown`, then they are simply absent from the map).
    */
   async resolveVariants(ctx: TenantContext, items: { variantId?: string; sku?: string }[], m: Db = this.db, allowUnknown = false): Promise<Map<string, ResolvedVariant>> {
-    const ids = [...new Set(items.map((i) => i.variantId).filter((x): x is string => !!x))];
+    const p = new Params();
+    const sql = InventoryService.variantsJsonSql(p, ctx, items);
+    const rows = sql ? ((await prepared<{ v: ResolvedVariant[] }>(m, `SELECT ${sql} AS v`, p.values))[0].v ?? []) : [];
+    return InventoryService.variantMap(items, rows, allowUnknown);
+  }
+
+  /** A scalar subquery: the JSON array of the tenant's variants the items name (null when none are named). */
+  static variantsJsonSql(p: Params, ctx: TenantContext, items: { variantId?: string; sku?: string }[]): string | null {
+    const ids = [...new Set(items.map((i) => i.variantId).filter((x): x is string => !!x && UUID.test(x)))];
     const skus = [...new Set(items.filter((i) => !i.variantId && i.sku).map((i) => i.sku as string))];
-    const rows = ids.length + skus.length
-      ? await prepared<ResolvedVariant>(
-          m,
-          `SELECT v.id, v.product_id, v.sku, v.title, p.title AS product_title, v.price::text AS price, v.currency
-             FROM variants v JOIN products p ON p.id = v.product_id
-            WHERE v.tenant_id = $1 AND (v.id = ANY($2::uuid[]) OR v.sku = ANY($3::text[]))`,
-          [ctx.tenantId, ids.filter((x) => UUID.test(x)), skus],
-        )
-      : [];
+    if (!ids.length && !skus.length) return null;
+    return `(SELECT COALESCE(json_agg(json_build_object('id', v.id, 'product_id', v.product_id, 'sku', v.sku, 'title', v.title, 'product_title', p.title,
+                                     'price', v.price::text, 'currency', v.currency)), '[]'::json)
+               FROM variants v JOIN products p ON p.id = v.product_id
+              WHERE v.tenant_id = ${p.add(ctx.tenantId)} AND (v.id = ANY(${p.add(ids)}::uuid[]) OR v.sku = ANY(${p.add(skus)}::text[])))`;
+  }
+
+  /** Items → variants by id or SKU; unknown ones → 400 naming the lines, unless `allowUnknown`. */
+  static variantMap(items: { variantId?: string; sku?: string }[], rows: ResolvedVariant[], allowUnknown = false): Map<string, ResolvedVariant> {
     const map = new Map<string, ResolvedVariant>();
     for (const r of rows) {
       map.set(`id:${r.id}`, r);

@@ -7,7 +7,7 @@ import { ConflictError, isoSql, keysetAfter, NotFoundError, Page, Params, rowsTo
 import { isUniqueViolation, OrderStatus, OrderStockState, prepared } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { fromUnits, toUnits } from '@synq/pim';
-import { ChannelRef, ChannelsService, ResolvedChannel } from './channels.service';
+import { ChannelRef, ChannelRow, ChannelsService, ResolvedChannel } from './channels.service';
 import { InventoryService, ResolvedVariant, StockDelta, UUID_RE } from './inventory.service';
 import { ChannelDisabledError, IllegalTransitionError } from './orders.errors';
 import { orderJsonSql, OrderView } from './order-view';
@@ -188,9 +188,19 @@ export class OrdersService {
     // without a caller's transaction the write is one atomic statement (stock, order, events): no
     // BEGIN/COMMIT round trips and the stock rows stay locked only for that statement
     const m = opts.manager ?? this.db.manager;
-    const channel = await this.channels.resolve(ctx, opts.channel ?? 'manual', m);
+    const ref = opts.channel ?? 'manual';
+    // one read for the channel and the variants; the slow path creates a missing channel or default location
+    const p = new Params();
+    const items = (input.lines ?? []).map((l) => ({ variantId: l.variantId, sku: l.sku }));
+    const variantsSql = InventoryService.variantsJsonSql(p, ctx, items) ?? `'[]'::json`;
+    const [read] = await prepared<{ channel: ChannelRow | null; variants: ResolvedVariant[] }>(
+      m,
+      `SELECT ${ChannelsService.channelJsonSql(p, ctx.tenantId, ref)} AS channel, ${variantsSql} AS variants`,
+      p.values,
+    );
+    const channel = ChannelsService.fromJson(read.channel) ?? (await this.channels.resolve(ctx, ref, m));
     if (!channel.enabled) throw new ChannelDisabledError(channel.id);
-    const created = await this.createIn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds });
+    const created = await this.createIn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: read.variants });
     return created.view;
   }
 
@@ -215,15 +225,15 @@ export class OrdersService {
       /** when short, keep the order without touching stock and flag it (imports, inside a transaction) instead of 409 */
       skipStockWhenShort?: boolean;
       externalUpdatedAt?: Date | null;
+      /** the variants the lines name, when the caller read them already */
+      variants?: ResolvedVariant[];
     } = {},
   ): Promise<{ id: string; view: OrderView }> {
     if (!input.lines?.length) throw new ValidationFailedError('lines must not be empty', [{ field: 'lines', message: 'lines must not be empty' }]);
-    const variants = await this.inventory.resolveVariants(
-      ctx,
-      input.lines.map((l) => ({ variantId: l.variantId, sku: l.sku })),
-      m,
-      opts.allowUnmatched,
-    );
+    const items = input.lines.map((l) => ({ variantId: l.variantId, sku: l.sku }));
+    const variants = opts.variants
+      ? InventoryService.variantMap(items, opts.variants, opts.allowUnmatched)
+      : await this.inventory.resolveVariants(ctx, items, m, opts.allowUnmatched);
     const id = randomUUID();
     const errors: { field: string; message: string }[] = [];
     let subtotal = 0n;
