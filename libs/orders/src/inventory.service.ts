@@ -213,14 +213,23 @@ export class InventoryService {
    * condition refuses is simply absent from `j`: the caller compares counts (see guardSql).
    */
   stockCtes(p: Params, ctx: TenantContext, locationId: string, list: StockDelta[], opts: ApplyOptions): string {
+    const reqSql = `SELECT x.variant_id, x.d_on, x.d_res, x.evt, x.ord
+        FROM unnest(${p.add(list.map((d) => d.variantId))}::uuid[], ${p.add(list.map((d) => d.onHand))}::int[], ${p.add(list.map((d) => d.reserved))}::int[],
+                    ${p.add(list.map(() => prefixedId('evt')))}::text[]) WITH ORDINALITY AS x(variant_id, d_on, d_res, evt, ord)`;
+    return this.stockCtesFrom(p, ctx, `${p.add(locationId)}::uuid`, reqSql, opts);
+  }
+
+  /**
+   * stockCtes over any source: `reqSql` yields (variant_id, d_on, d_res, evt, ord) with one row per
+   * variant (ord = lock order, evt = the id a stock.low event of that line gets); `loc` is a SQL
+   * expression of the location (a parameter or a scalar subquery of the caller's statement).
+   */
+  stockCtesFrom(p: Params, ctx: TenantContext, loc: string, reqSql: string, opts: ApplyOptions): string {
     const t = p.add(ctx.tenantId);
-    const loc = p.add(locationId);
-    const vids = p.add(list.map((d) => d.variantId));
-    const evts = p.add(list.map(() => prefixedId('evt')));
     return `s AS (
          SELECT COALESCE((SELECT allow_backorders FROM tenant_settings WHERE tenant_id = ${t}), false) AS bo,
                 COALESCE((SELECT low_stock_threshold FROM tenant_settings WHERE tenant_id = ${t}), 5) AS th),
-       req AS (SELECT x.variant_id, x.d_on, x.d_res, x.ord FROM unnest(${vids}::uuid[], ${p.add(list.map((d) => d.onHand))}::int[], ${p.add(list.map((d) => d.reserved))}::int[]) WITH ORDINALITY AS x(variant_id, d_on, d_res, ord)),
+       req AS (${reqSql}),
        up AS (
          INSERT INTO inventory_levels AS l (tenant_id, variant_id, location_id, on_hand, reserved)
          SELECT ${t}, req.variant_id, ${loc}, req.d_on, req.d_res FROM req CROSS JOIN s
@@ -232,7 +241,7 @@ export class InventoryService {
           WHERE l.tenant_id = ${t} AND l.reserved + EXCLUDED.reserved >= 0
             AND (EXCLUDED.on_hand - EXCLUDED.reserved >= 0 OR l.on_hand + EXCLUDED.on_hand - l.reserved - EXCLUDED.reserved >= 0 OR (SELECT bo FROM s))
          RETURNING l.variant_id, l.on_hand, l.reserved),
-       j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res FROM up JOIN req ON req.variant_id = up.variant_id),
+       j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res, req.evt FROM up JOIN req ON req.variant_id = up.variant_id),
        mv AS (
          INSERT INTO inventory_movements (tenant_id, variant_id, location_id, kind, delta, on_hand_before, on_hand_after, reserved_before, reserved_after, reason, reference, actor_type, actor_id)
          SELECT ${t}, j.variant_id, ${loc}, ${p.add(opts.kind)}, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved,
@@ -244,14 +253,13 @@ export class InventoryService {
           WHERE j.d_on <> j.d_res AND EXISTS (SELECT 1 FROM connections c WHERE c.tenant_id = ${t} AND c.status = 'ACTIVE' AND c.category = 'commerce')
          HAVING count(*) > 0),
        low AS (
-         SELECT x.evt, j.variant_id, v.product_id, v.sku, j.on_hand - j.reserved AS quantity, s.th
+         SELECT j.evt, j.variant_id, v.product_id, v.sku, j.on_hand - j.reserved AS quantity, s.th
            FROM j JOIN variants v ON v.id = j.variant_id CROSS JOIN s
-           JOIN unnest(${vids}::uuid[], ${evts}::text[]) AS x(variant_id, evt) ON x.variant_id = j.variant_id
           WHERE j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th),
        low_e AS (
          INSERT INTO events (id, tenant_id, type, data)
          SELECT low.evt, ${t}, 'stock.low', jsonb_build_object('product_id', low.product_id, 'variant_id', low.variant_id, 'sku', low.sku,
-                'location_id', ${loc}::uuid, 'quantity', low.quantity, 'threshold', low.th) FROM low
+                'location_id', ${loc}, 'quantity', low.quantity, 'threshold', low.th) FROM low
          RETURNING id),
        low_o AS (
          INSERT INTO outbox (tenant_id, job_name, payload)
