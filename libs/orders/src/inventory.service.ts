@@ -233,8 +233,9 @@ export class InventoryService {
        up AS (
          INSERT INTO inventory_levels AS l (tenant_id, variant_id, location_id, on_hand, reserved)
          SELECT ${t}, req.variant_id, ${loc}, req.d_on, req.d_res FROM req CROSS JOIN s
-          WHERE EXISTS (SELECT 1 FROM inventory_levels e WHERE e.variant_id = req.variant_id AND e.location_id = ${loc})
-             OR (req.d_res >= 0 AND (req.d_on - req.d_res >= 0 OR s.bo))
+          WHERE EXISTS (SELECT 1 FROM variants vt WHERE vt.id = req.variant_id AND vt.tenant_id = ${t})
+            AND (EXISTS (SELECT 1 FROM inventory_levels e WHERE e.variant_id = req.variant_id AND e.location_id = ${loc})
+                 OR (req.d_res >= 0 AND (req.d_on - req.d_res >= 0 OR s.bo)))
           ORDER BY req.ord
          ON CONFLICT (variant_id, location_id) DO UPDATE
             SET on_hand = l.on_hand + EXCLUDED.on_hand, reserved = l.reserved + EXCLUDED.reserved, updated_at = now()
