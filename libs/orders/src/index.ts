@@ -30,6 +30,8 @@
  *       Pending orders reserve their units (stock_state 'reserved'); with `payment` the order is created
  *       paid and units are deducted. All or nothing: InsufficientStockError (409) when short.
  *       `reserveForSeconds`: the worker cancels the still-pending order and releases stock when due.
+ *   - createIn(m, ctx, resolvedChannel, input, opts) → order id (milestone-1 signature) and createOn(…) →
+ *       { id, view }: the same on a channel already resolved, joining the transaction of `m` when it has one.
  *   - markPaid(ctx, orderId, { amount?, provider?, method?, reference? }) pending → paid, reserved
  *       units deducted; idempotent per (provider, reference) (e.g. a Stripe checkout session id).
  *   - cancel(ctx, orderId, { reason? }) pending|paid → cancelled: reserved units released, deducted restocked.

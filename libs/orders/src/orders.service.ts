@@ -62,6 +62,22 @@ export interface CreateOrderOptions {
   manager?: EntityManager;
 }
 
+/** Options of OrdersService.createOn / createIn. */
+export interface CreateOnOptions {
+  reserveForSeconds?: number;
+  /** keep lines whose SKU matches no variant (flagged) instead of answering 400 */
+  allowUnmatched?: boolean;
+  /** initial status (imports); default pending, or paid with `payment` */
+  status?: OrderStatus;
+  /** deduct instead of reserving even while pending (imports: the sale happened on the platform) */
+  deduct?: boolean;
+  /** when short, keep the order without touching stock and flag it (imports, inside a transaction) instead of 409 */
+  skipStockWhenShort?: boolean;
+  externalUpdatedAt?: Date | null;
+  /** the variants the lines name, when the caller read them already */
+  variants?: ResolvedVariant[];
+}
+
 export interface FulfillInput {
   carrier?: string | null;
   trackingNumber?: string | null;
@@ -199,8 +215,13 @@ export class OrdersService {
     );
     const channel = ChannelsService.fromJson(read.channel) ?? (await this.channels.resolve(ctx, ref, m));
     if (!channel.enabled) throw new ChannelDisabledError(channel.id);
-    const created = await this.createIn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: read.variants });
+    const created = await this.createOn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: read.variants });
     return created.view;
+  }
+
+  /** Creates on a resolved channel (see createOn) and answers the order id (the milestone-1 signature). */
+  async createIn(m: EntityManager, ctx: TenantContext, channel: ResolvedChannel, input: CreateOrderInput, opts: CreateOnOptions = {}): Promise<string> {
+    return (await this.createOn(m, ctx, channel, input, opts)).id;
   }
 
   /**
@@ -208,25 +229,12 @@ export class OrdersService {
    * one): the stock change, the order with its lines, history, payment, audit entry and events.
    * Answers the order id and its view.
    */
-  async createIn(
+  async createOn(
     m: EntityManager,
     ctx: TenantContext,
     channel: ResolvedChannel,
     input: CreateOrderInput,
-    opts: {
-      reserveForSeconds?: number;
-      /** keep lines whose SKU matches no variant (flagged) instead of answering 400 */
-      allowUnmatched?: boolean;
-      /** initial status (imports); default pending, or paid with `payment` */
-      status?: OrderStatus;
-      /** deduct instead of reserving even while pending (imports: the sale happened on the platform) */
-      deduct?: boolean;
-      /** when short, keep the order without touching stock and flag it (imports, inside a transaction) instead of 409 */
-      skipStockWhenShort?: boolean;
-      externalUpdatedAt?: Date | null;
-      /** the variants the lines name, when the caller read them already */
-      variants?: ResolvedVariant[];
-    } = {},
+    opts: CreateOnOptions = {},
   ): Promise<{ id: string; view: OrderView }> {
     if (!input.lines?.length) throw new ValidationFailedError('lines must not be empty', [{ field: 'lines', message: 'lines must not be empty' }]);
     const items = input.lines.map((l) => ({ variantId: l.variantId, sku: l.sku }));
@@ -644,7 +652,7 @@ export class OrdersService {
         [ctx.tenantId, channel.id, n.externalId],
       );
       if (!found[0]) {
-        const { id: orderId } = await this.createIn(m, ctx, channel, n.input, {
+        const orderId = await this.createIn(m, ctx, channel, n.input, {
           status: n.status,
           deduct: n.status !== 'cancelled',
           allowUnmatched: true,
