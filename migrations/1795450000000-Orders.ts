@@ -65,9 +65,16 @@ export class Orders1795450000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "order_fulfillments" ADD CONSTRAINT "fk_order_fulfillments_order" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "order_returns" ADD CONSTRAINT "fk_order_returns_order" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "order_history" ADD CONSTRAINT "fk_order_history_order" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    // raised by a write statement whose stock lines did not all apply: the whole statement (order,
+    // stock, events) is undone, and the caller answers 409 INSUFFICIENT_STOCK
+    await queryRunner.query(`CREATE OR REPLACE FUNCTION synq_insufficient_stock() RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+      BEGIN
+        RAISE EXCEPTION 'insufficient stock' USING ERRCODE = 'SQ409';
+      END $$`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION IF EXISTS synq_insufficient_stock()`);
     await queryRunner.query(`ALTER TABLE "order_history" DROP CONSTRAINT "fk_order_history_order"`);
     await queryRunner.query(`ALTER TABLE "order_returns" DROP CONSTRAINT "fk_order_returns_order"`);
     await queryRunner.query(`ALTER TABLE "order_fulfillments" DROP CONSTRAINT "fk_order_fulfillments_order"`);

@@ -48,6 +48,8 @@ export interface UnifiedInventoryRecord {
 
 export class FakeUnified extends FakePlatform {
   readonly connections = new Map<string, UnifiedConnection>();
+  /** orders per connection id (`GET /accounting/{connection_id}/order`), as the provider's order objects */
+  readonly orders = new Map<string, Record<string, unknown>[]>();
   /** commerce inventory records per connection id */
   readonly inventory = new Map<string, Map<string, UnifiedInventoryRecord>>();
   /** items per connection id */
@@ -89,6 +91,19 @@ export class FakeUnified extends FakePlatform {
     if (m && req.method === 'GET') {
       const c = this.connections.get(decodeURIComponent(m[1]));
       return c ? { status: 200, body: c } : { status: 404, body: { message: 'Connection not found', status: 404 } };
+    }
+    m = /^\/accounting\/([^/]+)\/order$/.exec(req.path);
+    if (m && req.method === 'GET') {
+      const conn = this.connections.get(decodeURIComponent(m[1]));
+      if (!conn) return { status: 404, body: { message: 'Connection not found', status: 404 } };
+      const gte = req.query.get('updated_gte');
+      const limit = Number(req.query.get('limit') ?? 100);
+      const offset = Number(req.query.get('offset') ?? 0);
+      if (gte && Number.isNaN(Date.parse(gte))) return { status: 400, body: { message: 'updated_gte must be an ISO-8601 date', status: 400 } };
+      let list = (this.orders.get(conn.id) ?? []).filter((o) => !gte || Date.parse(String(o.updated_at)) >= Date.parse(gte));
+      if (req.query.get('sort') === 'updated_at') list = list.sort((a, b) => Date.parse(String(a.updated_at)) - Date.parse(String(b.updated_at)));
+      if (req.query.get('order') === 'desc') list.reverse();
+      return { status: 200, body: list.slice(offset, offset + limit) };
     }
     m = /^\/commerce\/([^/]+)\/inventory(?:\/([^/]+))?$/.exec(req.path);
     if (m) return this.inventoryRoute(req, decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : undefined);

@@ -99,4 +99,34 @@ describe('orders from channels', () => {
     expect((await orderRows(String(body.id))).rows[0].status).toBe('cancelled');
     expect(await onHand(v['MUG-BLUE'])).toBe(10);
   });
+
+  it('keeps an imported order whose stock is short, flagged, without going negative; skips channels that do not import', async () => {
+    const connectionId = (await stack.db.pool.query(`SELECT id FROM connections WHERE tenant_id = $1`, [a.tenantId])).rows[0].id;
+    const body = shopifyOrder(820982911946154600, 'MUG-BLUE', 50);
+    await queue.add({ name: 'order.ingest', data: { tenantId: a.tenantId, connectionId, platform: 'shopify', topic: 'orders/create', order: body } }, `test-${randomUUID()}`);
+    const rows = await eventually(async () => ((await orderRows(String(body.id))).rows.length ? (await orderRows(String(body.id))).rows : undefined));
+    expect(rows[0]).toMatchObject({ status: 'paid', stock_state: 'none' });
+    const got = await stack.http.get(`/api/v1/orders/${rows[0].id}`).set(a.headers);
+    expect(got.body.metadata).toMatchObject({ stock_short: true });
+    expect(got.body.history[0].note).toMatch(/stock not deducted: Insufficient stock for MUG-BLUE/);
+    const level = (await stack.db.pool.query(`SELECT l.on_hand, l.reserved FROM inventory_levels l JOIN variants v ON v.id = l.variant_id WHERE v.sku = 'MUG-BLUE' AND v.tenant_id = $1`, [a.tenantId])).rows[0];
+    expect(level).toEqual({ on_hand: 10, reserved: 0 });
+
+    // import_orders off: deliveries for that channel are skipped
+    const channels = await stack.http.get('/api/v1/channels').set(a.headers);
+    const ch = channels.body.find((c: { connection_id: string }) => c.connection_id === connectionId);
+    expect((await stack.http.patch(`/api/v1/channels/${ch.id}`).set(a.headers).send({ import_orders: false })).status).toBe(200);
+    const skipped = shopifyOrder(820982911946154700, 'MUG-BLUE', 1);
+    await queue.add({ name: 'order.ingest', data: { tenantId: a.tenantId, connectionId, platform: 'shopify', topic: 'orders/create', order: skipped } }, `test-${randomUUID()}`);
+    await eventually(async () => {
+      const c = await queue.queue('imports').getJobCounts('waiting', 'active', 'delayed');
+      return c.waiting + c.active + c.delayed === 0;
+    });
+    expect((await orderRows(String(skipped.id))).rows).toHaveLength(0);
+    // another tenant's connection id in the payload: the job fails permanently, nothing is created
+    const other = await registerAccount(stack, 'Other');
+    await queue.add({ name: 'order.ingest', data: { tenantId: other.tenantId, connectionId, platform: 'shopify', topic: 'orders/create', order: shopifyOrder(1, 'MUG-BLUE', 1) } }, `test-${randomUUID()}`);
+    await eventually(async () => (await queue.queue('imports').getJobCounts('failed')).failed >= 1);
+    expect((await stack.db.pool.query(`SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1`, [other.tenantId])).rows[0].n).toBe(0);
+  });
 });

@@ -363,6 +363,11 @@ describe('orders, inventory and channels on the Platform API', () => {
       expect((await stack.http.patch(`/api/v1/channels/${manual.id}`).set(a.headers).send({ location_id: bLocs.body[0].id })).status).toBe(404);
       expect((await get(`/api/v1/channels/${manual.id}`, b)).status).toBe(404);
       expect((await stack.http.patch(`/api/v1/channels/${manual.id}`).set(b.headers).send({ enabled: false })).status).toBe(404);
+      // a new default location replaces the old one
+      const nd = await post('/api/v1/inventory/locations', { name: 'B main', is_default: true }, b);
+      expect(nd.status).toBe(201);
+      const bAfter = await get('/api/v1/inventory/locations', b);
+      expect(bAfter.body.filter((l: { is_default: boolean }) => l.is_default).map((l: { name: string }) => l.name)).toEqual(['B main']);
       const editor = await apiKeyFor(stack, a, 'editor');
       expect((await stack.http.patch(`/api/v1/channels/${manual.id}`).set(editor).send({ enabled: false })).status).toBe(403);
     });

@@ -29,6 +29,7 @@ describe('stock propagation to every connected channel', () => {
         UNIFIED_WORKSPACE_ID: provider.workspaceId,
         SYNC_DEBOUNCE_MS: '100',
         INVENTORY_PUSH_COALESCE_MS: String(WINDOW_MS),
+        RESERVATION_SWEEP_MS: '300',
       },
     });
     a = await registerAccount(stack, 'Multichannel');
@@ -128,5 +129,18 @@ describe('stock propagation to every connected channel', () => {
     await eventually(async () => shown().woocommerce === 2, 20000);
     expect((await stack.http.patch(`/api/v1/channels/${channel.woocommerce}`).set(a.headers).send({ stock_buffer: 3 })).status).toBe(200);
     await eventually(async () => shown().woocommerce === 0, 20000);
+  });
+
+  it('gives a product newly listed on the channels its stock figure', async () => {
+    const p = await createProduct(stack, a, 'Knit Cap', 'KNIT');
+    expect((await stack.http.post('/api/v1/inventory/set').set(a.headers).send({ sku: 'KNIT-M-BLU', quantity: 7, reason: 'received' })).status).toBe(200);
+    await push(stack, a, p.id);
+    await settled(stack, a, p.id, 'SYNCED', 3);
+    await eventually(async () => {
+      const s = { shopify: shop.availableBySku('KNIT-M-BLU'), woocommerce: woo.stockBySku('KNIT-M-BLU'), unified: provider.availableBySku(conn.unifiedRemote, 'KNIT-M-BLU') };
+      return s.shopify === 7 && s.woocommerce === 4 && s.unified === 5;
+    }, 20000);
+    // a variant without a stock level in Synq is left alone on the platforms
+    expect(shop.availableBySku('KNIT-L-BLU')).toBeUndefined();
   });
 });

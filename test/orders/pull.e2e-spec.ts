@@ -1,6 +1,7 @@
+import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
 import { registerAccount, TestAccount } from '../helpers/accounts';
-import { connectWooCommerce } from '../helpers/connections';
+import { connectUnified, connectWooCommerce } from '../helpers/connections';
 import { eventually, startStack, Stack } from '../helpers/stack';
 import { createVariants } from './orders-helpers';
 
@@ -36,15 +37,25 @@ function wooOrder(id: number, sku: string, quantity: number, modified: Date, sta
 describe('periodic order pull', () => {
   let stack: Stack;
   let woo: FakeWooCommerce;
+  let provider: FakeUnified;
   let a: TestAccount;
   beforeAll(async () => {
-    woo = await new FakeWooCommerce().start();
-    stack = await startStack({ worker: true, env: { ORDERS_PULL_INTERVAL_MS: '400', ORDERS_PULL_LOOKBACK_HOURS: '24' } });
+    [woo, provider] = await Promise.all([new FakeWooCommerce().start(), new FakeUnified().start()]);
+    stack = await startStack({
+      worker: true,
+      env: {
+        ORDERS_PULL_INTERVAL_MS: '400',
+        ORDERS_PULL_LOOKBACK_HOURS: '24',
+        UNIFIED_API_BASE_URL: provider.url,
+        UNIFIED_API_KEY: provider.apiKey,
+        UNIFIED_WORKSPACE_ID: provider.workspaceId,
+      },
+    });
     a = await registerAccount(stack, 'Puller');
   });
   afterAll(async () => {
     await stack.stop();
-    await woo.stop();
+    await Promise.all([woo.stop(), provider.stop()]);
   });
 
   const orders = () => stack.db.pool.query(`SELECT external_id, status, currency, total::text, customer_email FROM orders WHERE tenant_id = $1 ORDER BY external_id`, [a.tenantId]);
@@ -95,5 +106,35 @@ describe('periodic order pull', () => {
     await eventually(async () => (await orders()).rows.find((r) => r.external_id === '702')?.status === 'cancelled');
     expect((await orders()).rows).toHaveLength(2);
     expect(await level()).toBe(17);
+  });
+
+  it('pulls the unified-API provider\'s orders of a connection too', async () => {
+    const b = await registerAccount(stack, 'Unified puller');
+    await stack.http.post('/api/v1/pim/products').set(b.headers).send({ title: 'Lamp', variants: [{ sku: 'LAMP-1', price: 30, currency: 'USD' }] });
+    await stack.http.post('/api/v1/inventory/set').set(b.headers).send({ sku: 'LAMP-1', quantity: 4, reason: 'count' });
+    const u = await connectUnified(stack, b, provider, 'amazon');
+    provider.orders.set(u.unifiedId, [
+      {
+        id: 'ord_9',
+        type: 'SALES',
+        status: 'PAID',
+        currency: 'USD',
+        total_amount: 60,
+        created_at: new Date(Date.now() - 60_000).toISOString(),
+        updated_at: new Date(Date.now() - 60_000).toISOString(),
+        lineitems: [{ id: 'li_1', item_sku: 'LAMP-1', item_name: 'Lamp', unit_amount: 30, unit_quantity: 2, total_amount: 60 }],
+      },
+    ]);
+    const row = await eventually(async () => {
+      const r = await stack.db.pool.query(`SELECT external_id, status, total::text FROM orders WHERE tenant_id = $1`, [b.tenantId]);
+      return r.rows[0];
+    });
+    expect(row).toEqual({ external_id: 'ord_9', status: 'paid', total: '60.0000' });
+    const level = await stack.http.get('/api/v1/inventory?sku=LAMP-1').set(b.headers);
+    expect(level.body[0]).toMatchObject({ on_hand: 2, available: 2 });
+    const req = provider.requests.find((r) => r.path === `/accounting/${u.unifiedId}/order`)!;
+    expect(req.query.get('sort')).toBe('updated_at');
+    expect(req.query.get('order')).toBe('asc');
+    expect(req.headers.authorization).toBe(`Bearer ${provider.apiKey}`);
   });
 });

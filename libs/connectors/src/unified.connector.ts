@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { ConnectionTarget, ConnectorError, RemoteMapping, StockUpdate, StoreConnector, UpsertOptions } from './connector';
+import { ConnectionTarget, ConnectorError, OrderPage, RemoteMapping, StockUpdate, StoreConnector, UpsertOptions } from './connector';
 import { JsonResponse, requestOk } from './http';
 import { toUnifiedItem, unifiedVariantIds } from './mappers/unified.mapper';
 import { SyncProduct } from './sync-product';
@@ -110,6 +110,19 @@ export class UnifiedConnector implements StoreConnector {
         else await providerRequest(this.config, 'POST', base, body);
       }
     }
+  }
+
+  /** The provider's orders (`GET /accounting/{id}/order?updated_gte=&sort=updated_at&order=asc`), 100 per page by offset. */
+  async listOrders(conn: ConnectionTarget, since: string, page: string | null): Promise<OrderPage> {
+    if (!conn.unifiedConnectionId) throw new ConnectorError('Unified connection has no provider connection id', { retryable: false });
+    const offset = page ? Number(page) : 0;
+    const res = await providerRequest(
+      this.config,
+      'GET',
+      `/accounting/${encodeURIComponent(conn.unifiedConnectionId)}/order?updated_gte=${encodeURIComponent(since)}&sort=updated_at&order=asc&limit=100&offset=${offset}`,
+    );
+    const list = Array.isArray(res.body) ? (res.body as Record<string, unknown>[]) : [];
+    return { orders: list, next: list.length === 100 ? String(offset + 100) : null };
   }
 
   private itemPath(conn: ConnectionTarget): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, TenantContext } from '@synq/common';
+import { NotFoundError, Params, TenantContext } from '@synq/common';
 import { ChannelKind, prepared } from '@synq/database';
 import { InventoryService } from './inventory.service';
 
@@ -23,7 +23,7 @@ export type ChannelRef = string | { connectionId: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface ChannelRow {
+export interface ChannelRow {
   id: string;
   kind: ChannelKind;
   name: string;
@@ -89,6 +89,34 @@ export class ChannelsService {
       importOrders: row.import_orders,
       stockBuffer: row.stock_buffer,
       locationId,
+    };
+  }
+
+  /**
+   * A scalar subquery: the channel a reference names as JSON with its effective location (null when
+   * it does not exist yet, or the reference cannot name one). Lets a hot path read it together with
+   * other things; `fromJson` turns the answer into a ResolvedChannel.
+   */
+  static channelJsonSql(p: Params, tenantId: string, ref: ChannelRef): string {
+    let where: string;
+    if (typeof ref !== 'string') where = `c.tenant_id = ${p.add(tenantId)} AND c.connection_id = ${p.add(ref.connectionId)}::uuid`;
+    else if (ref === 'manual' || ref === 'storefront') where = `c.tenant_id = ${p.add(tenantId)} AND c.kind = ${p.add(ref)}`;
+    else if (UUID.test(ref)) where = `c.tenant_id = ${p.add(tenantId)} AND c.id = ${p.add(ref)}::uuid`;
+    else return 'NULL::json';
+    return `(SELECT row_to_json(x) FROM (${SELECT} WHERE ${where}) x)`;
+  }
+
+  static fromJson(row: ChannelRow | null): ResolvedChannel | null {
+    if (!row || !row.location_id) return null;
+    return {
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      enabled: row.enabled,
+      connectionId: row.connection_id,
+      importOrders: row.import_orders,
+      stockBuffer: row.stock_buffer,
+      locationId: row.location_id,
     };
   }
 

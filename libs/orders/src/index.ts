@@ -8,7 +8,9 @@
  * @synq/common (mapped to HTTP by the api's filter); the stock one is `InsufficientStockError`
  * (409, code `INSUFFICIENT_STOCK`, `details[]` = `{ variant_id, sku, requested, available }` per short line);
  * an illegal state change is `IllegalTransitionError` (409, code `ILLEGAL_TRANSITION`, message names the
- * current state). Every write runs in one transaction (pass `manager` / `m` to join the caller's one).
+ * current state). Every write runs in one transaction (pass `manager` / `m` to join the caller's one;
+ * OrdersService.create is a single statement, so an INSUFFICIENT_STOCK inside a caller's transaction
+ * leaves that transaction aborted: roll it back).
  *
  * InventoryService
  *   - adjust(ctx, { variantId | sku, locationId?, delta, reason, reference? }) → LevelChange (before/after)
@@ -28,6 +30,8 @@
  *       Pending orders reserve their units (stock_state 'reserved'); with `payment` the order is created
  *       paid and units are deducted. All or nothing: InsufficientStockError (409) when short.
  *       `reserveForSeconds`: the worker cancels the still-pending order and releases stock when due.
+ *   - createIn(m, ctx, resolvedChannel, input, opts) → order id (milestone-1 signature) and createOn(…) →
+ *       { id, view }: the same on a channel already resolved, joining the transaction of `m` when it has one.
  *   - markPaid(ctx, orderId, { amount?, provider?, method?, reference? }) pending → paid, reserved
  *       units deducted; idempotent per (provider, reference) (e.g. a Stripe checkout session id).
  *   - cancel(ctx, orderId, { reason? }) pending|paid → cancelled: reserved units released, deducted restocked.
@@ -44,6 +48,10 @@
  *
  * ChannelsService: resolve(ctx, 'manual' | 'storefront' | id | { connectionId }) → ResolvedChannel
  *   (created on first use: one per connection, plus manual and storefront).
+ *
+ * OrderIngestService.ingest(data of the `order.ingest` job) imports a platform order idempotently (the
+ * webhook receivers enqueue that job; OrdersEngineModule, worker only, adds stock propagation to channels,
+ * the periodic order pull and the expiry timers).
  */
 export * from './orders.errors';
 export * from './inventory.service';

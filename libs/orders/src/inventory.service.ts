@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { isoSql, NotFoundError, systemContext, TenantContext, ValidationFailedError } from '@synq/common';
-import { MovementKind, prepared, queryRows } from '@synq/database';
-import { ChangeRecorder } from '@synq/events';
+import { isoSql, NotFoundError, Params, systemContext, TenantContext, ValidationFailedError } from '@synq/common';
+import { MovementKind, pgCode, prepared, queryRows } from '@synq/database';
+import { prefixedId } from '@synq/events';
 import { IllegalTransitionError, InsufficientStockError, ShortLine } from './orders.errors';
 
 /** A line of a stock request: a variant by id or by SKU. */
@@ -87,7 +87,6 @@ type Db = EntityManager | DataSource;
 export class InventoryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly changes: ChangeRecorder,
   ) {}
 
   // ------------------------------------------------------------------ locations
@@ -123,17 +122,25 @@ export class InventoryService {
    * (unless `allowUnknown`, then they are simply absent from the map).
    */
   async resolveVariants(ctx: TenantContext, items: { variantId?: string; sku?: string }[], m: Db = this.db, allowUnknown = false): Promise<Map<string, ResolvedVariant>> {
-    const ids = [...new Set(items.map((i) => i.variantId).filter((x): x is string => !!x))];
+    const p = new Params();
+    const sql = InventoryService.variantsJsonSql(p, ctx, items);
+    const rows = sql ? ((await prepared<{ v: ResolvedVariant[] }>(m, `SELECT ${sql} AS v`, p.values))[0].v ?? []) : [];
+    return InventoryService.variantMap(items, rows, allowUnknown);
+  }
+
+  /** A scalar subquery: the JSON array of the tenant's variants the items name (null when none are named). */
+  static variantsJsonSql(p: Params, ctx: TenantContext, items: { variantId?: string; sku?: string }[]): string | null {
+    const ids = [...new Set(items.map((i) => i.variantId).filter((x): x is string => !!x && UUID.test(x)))];
     const skus = [...new Set(items.filter((i) => !i.variantId && i.sku).map((i) => i.sku as string))];
-    const rows = ids.length + skus.length
-      ? await prepared<ResolvedVariant>(
-          m,
-          `SELECT v.id, v.product_id, v.sku, v.title, p.title AS product_title, v.price::text AS price, v.currency
-             FROM variants v JOIN products p ON p.id = v.product_id
-            WHERE v.tenant_id = $1 AND (v.id = ANY($2::uuid[]) OR v.sku = ANY($3::text[]))`,
-          [ctx.tenantId, ids.filter((x) => UUID.test(x)), skus],
-        )
-      : [];
+    if (!ids.length && !skus.length) return null;
+    return `(SELECT COALESCE(json_agg(json_build_object('id', v.id, 'product_id', v.product_id, 'sku', v.sku, 'title', v.title, 'product_title', p.title,
+                                     'price', v.price::text, 'currency', v.currency)), '[]'::json)
+               FROM variants v JOIN products p ON p.id = v.product_id
+              WHERE v.tenant_id = ${p.add(ctx.tenantId)} AND (v.id = ANY(${p.add(ids)}::uuid[]) OR v.sku = ANY(${p.add(skus)}::text[])))`;
+  }
+
+  /** Items → variants by id or SKU; unknown ones → 400 naming the lines, unless `allowUnknown`. */
+  static variantMap(items: { variantId?: string; sku?: string }[], rows: ResolvedVariant[], allowUnknown = false): Map<string, ResolvedVariant> {
     const map = new Map<string, ResolvedVariant>();
     for (const r of rows) {
       map.set(`id:${r.id}`, r);
@@ -166,6 +173,28 @@ export class InventoryService {
    * multi-line orders). Emits stock.low for lines crossing the threshold.
    */
   async apply(m: EntityManager, ctx: TenantContext, locationId: string, deltas: StockDelta[], opts: ApplyOptions): Promise<LevelChange[]> {
+    const list = InventoryService.normalize(deltas);
+    if (list.length === 0) return [];
+    const p = new Params();
+    const ctes = this.stockCtes(p, ctx, locationId, list, opts);
+    const rows = await prepared<LevelChange & { d_on: number; d_res: number }>(
+      m,
+      `WITH ${ctes}
+       SELECT j.variant_id, v.product_id, v.sku, ${p.add(locationId)}::uuid AS location_id, j.d_on, j.d_res,
+              j.on_hand - j.d_on AS on_hand_before, j.on_hand AS on_hand_after, j.reserved - j.d_res AS reserved_before, j.reserved AS reserved_after,
+              (j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th) AS crossed_low, s.th AS threshold
+         FROM j JOIN variants v ON v.id = j.variant_id CROSS JOIN s`,
+      p.values,
+    );
+    if (rows.length < list.length) {
+      const done = new Set(rows.map((r) => r.variant_id));
+      throw await this.shortError(m, ctx, locationId, list.filter((d) => !done.has(d.variantId)));
+    }
+    return rows.map(({ d_on: _a, d_res: _b, ...r }) => r);
+  }
+
+  /** Sums deltas per variant, drops no-ops, sorts by variant id (the lock order). */
+  static normalize(deltas: StockDelta[]): StockDelta[] {
     const summed = new Map<string, StockDelta>();
     for (const d of deltas) {
       const cur = summed.get(d.variantId) ?? { variantId: d.variantId, onHand: 0, reserved: 0 };
@@ -173,82 +202,99 @@ export class InventoryService {
       cur.reserved += d.reserved;
       summed.set(d.variantId, cur);
     }
-    const list = [...summed.values()].filter((d) => d.onHand !== 0 || d.reserved !== 0).sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
-    if (list.length === 0) return [];
-    const rows = await prepared<LevelChange & { d_on: number; d_res: number }>(
-      m,
-      `WITH s AS (
-         SELECT COALESCE((SELECT allow_backorders FROM tenant_settings WHERE tenant_id = $1), false) AS bo,
-                COALESCE((SELECT low_stock_threshold FROM tenant_settings WHERE tenant_id = $1), 5) AS th),
-       req AS (SELECT x.variant_id, x.d_on, x.d_res, x.ord FROM unnest($3::uuid[], $4::int[], $5::int[]) WITH ORDINALITY AS x(variant_id, d_on, d_res, ord)),
+    return [...summed.values()].filter((d) => d.onHand !== 0 || d.reserved !== 0).sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+  }
+
+  /**
+   * CTE clauses (without the leading WITH) applying normalized deltas at one location, for a write
+   * statement of the caller: `s` (tenant backorder flag `bo`, threshold `th`), `j` (each applied line:
+   * variant_id, on_hand, reserved after, d_on, d_res), the movement rows, the `inventory.changed`
+   * outbox job, and `stock.low` events for lines crossing the threshold downward. A line the
+   * condition refuses is simply absent from `j`: the caller compares counts (see guardSql).
+   */
+  stockCtes(p: Params, ctx: TenantContext, locationId: string, list: StockDelta[], opts: ApplyOptions): string {
+    const reqSql = `SELECT x.variant_id, x.d_on, x.d_res, x.evt, x.ord
+        FROM unnest(${p.add(list.map((d) => d.variantId))}::uuid[], ${p.add(list.map((d) => d.onHand))}::int[], ${p.add(list.map((d) => d.reserved))}::int[],
+                    ${p.add(list.map(() => prefixedId('evt')))}::text[]) WITH ORDINALITY AS x(variant_id, d_on, d_res, evt, ord)`;
+    return this.stockCtesFrom(p, ctx, `${p.add(locationId)}::uuid`, reqSql, opts);
+  }
+
+  /**
+   * stockCtes over any source: `reqSql` yields (variant_id, d_on, d_res, evt, ord) with one row per
+   * variant (ord = lock order, evt = the id a stock.low event of that line gets); `loc` is a SQL
+   * expression of the location (a parameter or a scalar subquery of the caller's statement).
+   */
+  stockCtesFrom(p: Params, ctx: TenantContext, loc: string, reqSql: string, opts: ApplyOptions): string {
+    const t = p.add(ctx.tenantId);
+    return `s AS (
+         SELECT COALESCE((SELECT allow_backorders FROM tenant_settings WHERE tenant_id = ${t}), false) AS bo,
+                COALESCE((SELECT low_stock_threshold FROM tenant_settings WHERE tenant_id = ${t}), 5) AS th),
+       req AS (${reqSql}),
        up AS (
          INSERT INTO inventory_levels AS l (tenant_id, variant_id, location_id, on_hand, reserved)
-         SELECT $1, req.variant_id, $2, req.d_on, req.d_res FROM req CROSS JOIN s
-          WHERE EXISTS (SELECT 1 FROM inventory_levels e WHERE e.variant_id = req.variant_id AND e.location_id = $2)
-             OR (req.d_res >= 0 AND (req.d_on - req.d_res >= 0 OR s.bo))
+         SELECT ${t}, req.variant_id, ${loc}, req.d_on, req.d_res FROM req CROSS JOIN s
+          WHERE EXISTS (SELECT 1 FROM variants vt WHERE vt.id = req.variant_id AND vt.tenant_id = ${t})
+            AND (EXISTS (SELECT 1 FROM inventory_levels e WHERE e.variant_id = req.variant_id AND e.location_id = ${loc})
+                 OR (req.d_res >= 0 AND (req.d_on - req.d_res >= 0 OR s.bo)))
           ORDER BY req.ord
          ON CONFLICT (variant_id, location_id) DO UPDATE
             SET on_hand = l.on_hand + EXCLUDED.on_hand, reserved = l.reserved + EXCLUDED.reserved, updated_at = now()
-          WHERE l.tenant_id = $1 AND l.reserved + EXCLUDED.reserved >= 0
+          WHERE l.tenant_id = ${t} AND l.reserved + EXCLUDED.reserved >= 0
             AND (EXCLUDED.on_hand - EXCLUDED.reserved >= 0 OR l.on_hand + EXCLUDED.on_hand - l.reserved - EXCLUDED.reserved >= 0 OR (SELECT bo FROM s))
          RETURNING l.variant_id, l.on_hand, l.reserved),
-       j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res FROM up JOIN req ON req.variant_id = up.variant_id),
+       j AS (SELECT up.variant_id, up.on_hand, up.reserved, req.d_on, req.d_res, req.evt FROM up JOIN req ON req.variant_id = up.variant_id),
        mv AS (
          INSERT INTO inventory_movements (tenant_id, variant_id, location_id, kind, delta, on_hand_before, on_hand_after, reserved_before, reserved_after, reason, reference, actor_type, actor_id)
-         SELECT $1, j.variant_id, $2, $6, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved, $7, $8, $9, $10 FROM j),
+         SELECT ${t}, j.variant_id, ${loc}, ${p.add(opts.kind)}, j.d_on, j.on_hand - j.d_on, j.on_hand, j.reserved - j.d_res, j.reserved,
+                ${p.add(opts.reason ?? null)}, ${p.add(opts.reference ?? null)}, ${p.add(ctx.actorType)}, ${p.add(ctx.actorId)} FROM j),
        ob AS (
          INSERT INTO outbox (tenant_id, job_name, payload)
-         SELECT $1, 'inventory.changed', jsonb_build_object('tenantId', $1::text, 'variantIds', jsonb_agg(j.variant_id ORDER BY j.variant_id))
+         SELECT ${t}, 'inventory.changed', jsonb_build_object('tenantId', ${t}::text, 'variantIds', jsonb_agg(j.variant_id ORDER BY j.variant_id))
            FROM j
-          WHERE j.d_on <> j.d_res AND EXISTS (SELECT 1 FROM connections c WHERE c.tenant_id = $1 AND c.status = 'ACTIVE' AND c.category = 'commerce')
-         HAVING count(*) > 0)
-       SELECT j.variant_id, v.product_id, v.sku, $2::uuid AS location_id, j.d_on, j.d_res,
-              j.on_hand - j.d_on AS on_hand_before, j.on_hand AS on_hand_after, j.reserved - j.d_res AS reserved_before, j.reserved AS reserved_after,
-              (j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th) AS crossed_low, s.th AS threshold
-         FROM j JOIN variants v ON v.id = j.variant_id CROSS JOIN s`,
-      [
-        ctx.tenantId,
-        locationId,
-        list.map((d) => d.variantId),
-        list.map((d) => d.onHand),
-        list.map((d) => d.reserved),
-        opts.kind,
-        opts.reason ?? null,
-        opts.reference ?? null,
-        ctx.actorType,
-        ctx.actorId,
-      ],
+          WHERE j.d_on <> j.d_res AND EXISTS (SELECT 1 FROM connections c WHERE c.tenant_id = ${t} AND c.status = 'ACTIVE' AND c.category = 'commerce')
+         HAVING count(*) > 0),
+       low AS (
+         SELECT j.evt, j.variant_id, v.product_id, v.sku, j.on_hand - j.reserved AS quantity, s.th
+           FROM j JOIN variants v ON v.id = j.variant_id CROSS JOIN s
+          WHERE j.on_hand - j.reserved <= s.th AND (j.on_hand - j.d_on) - (j.reserved - j.d_res) > s.th),
+       low_e AS (
+         INSERT INTO events (id, tenant_id, type, data)
+         SELECT low.evt, ${t}, 'stock.low', jsonb_build_object('product_id', low.product_id, 'variant_id', low.variant_id, 'sku', low.sku,
+                'location_id', ${loc}, 'quantity', low.quantity, 'threshold', low.th) FROM low
+         RETURNING id),
+       low_o AS (
+         INSERT INTO outbox (tenant_id, job_name, payload)
+         SELECT ${t}, 'event.dispatch', jsonb_build_object('tenantId', ${t}::text, 'eventIds', jsonb_agg(low_e.id)) FROM low_e HAVING count(*) > 0)`;
+  }
+
+  /** A select-list expression that aborts the statement (SQLSTATE SQ409) unless all `n` lines applied. */
+  static guardSql(n: number): string {
+    return `CASE WHEN (SELECT count(*) FROM j) < ${Number(n)} THEN synq_insufficient_stock() ELSE 1 END`;
+  }
+
+  static isShortError(err: unknown): boolean {
+    return pgCode(err) === 'SQ409';
+  }
+
+  /** The INSUFFICIENT_STOCK error naming the lines that could not apply, with their current availability. */
+  async shortError(m: Db, ctx: TenantContext, locationId: string, shortIds: StockDelta[]): Promise<InsufficientStockError> {
+    const avail = await prepared<{ variant_id: string; sku: string | null; available: number }>(
+      m,
+      `SELECT v.id AS variant_id, v.sku, COALESCE(l.on_hand - l.reserved, 0)::int AS available
+         FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = $2
+        WHERE v.tenant_id = $1 AND v.id = ANY($3::uuid[])`,
+      [ctx.tenantId, locationId, shortIds.map((d) => d.variantId)],
     );
-    if (rows.length < list.length) {
-      const done = new Set(rows.map((r) => r.variant_id));
-      const shortIds = list.filter((d) => !done.has(d.variantId));
-      const avail = await prepared<{ variant_id: string; sku: string | null; available: number }>(
-        m,
-        `SELECT v.id AS variant_id, v.sku, COALESCE(l.on_hand - l.reserved, 0)::int AS available
-           FROM variants v LEFT JOIN inventory_levels l ON l.variant_id = v.id AND l.location_id = $2
-          WHERE v.tenant_id = $1 AND v.id = ANY($3::uuid[])`,
-        [ctx.tenantId, locationId, shortIds.map((d) => d.variantId)],
-      );
-      const byId = new Map(avail.map((a) => [a.variant_id, a]));
-      const short: ShortLine[] = shortIds.map((d) => ({
-        variant_id: d.variantId,
-        sku: byId.get(d.variantId)?.sku ?? null,
-        requested: Math.max(d.reserved - d.onHand, 0),
-        available: Math.max(byId.get(d.variantId)?.available ?? 0, 0),
-      }));
-      throw new InsufficientStockError(short);
-    }
-    const low = rows.filter((r) => r.crossed_low);
-    if (low.length) {
-      await this.changes.record(m, ctx, {
-        audit: [],
-        events: low.map((r) => ({
-          type: 'stock.low',
-          data: { product_id: r.product_id, variant_id: r.variant_id, sku: r.sku, location_id: locationId, quantity: r.on_hand_after - r.reserved_after, threshold: r.threshold },
-        })),
-      });
-    }
-    return rows.map(({ d_on: _a, d_res: _b, ...r }) => r);
+    const byId = new Map(avail.map((a) => [a.variant_id, a]));
+    const short: ShortLine[] = shortIds.map((d) => ({
+      variant_id: d.variantId,
+      sku: byId.get(d.variantId)?.sku ?? null,
+      requested: Math.max(d.reserved - d.onHand, 0),
+      available: Math.max(byId.get(d.variantId)?.available ?? 0, 0),
+    }));
+    // when the statement was undone as a whole, name the lines that are short now
+    const really = short.filter((l) => l.requested > l.available);
+    return new InsufficientStockError(really.length ? really : short);
   }
 
   private tx<T>(m: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {

@@ -110,14 +110,14 @@ export class OrderPullService {
     );
   }
 
-  /** Connections due for a pull (worker tick): ACTIVE commerce connections whose platform lists orders and whose channel imports them. */
+  /** Connections due for a pull (worker tick): ACTIVE commerce connections whose channel imports orders. */
   async due(limit = 500): Promise<{ tenant_id: string; id: string }[]> {
     return prepared<{ tenant_id: string; id: string }>(
       this.db,
       `SELECT c.tenant_id, c.id FROM connections c
          LEFT JOIN order_pull_cursors p ON p.connection_id = c.id
          LEFT JOIN channels ch ON ch.connection_id = c.id
-        WHERE c.status = 'ACTIVE' AND c.category = 'commerce' AND c.kind IN ('shopify', 'woocommerce')
+        WHERE c.status = 'ACTIVE' AND c.category = 'commerce' AND c.kind IN ('shopify', 'woocommerce', 'unified')
           AND (ch.id IS NULL OR (ch.enabled AND ch.import_orders))
           AND (p.last_pulled_at IS NULL OR p.last_pulled_at < now() - $1 * interval '1 millisecond')
         ORDER BY p.last_pulled_at NULLS FIRST LIMIT $2`,

@@ -11,7 +11,8 @@ import { StockPropagationService } from './stock-propagation.service';
  * Worker-side timers of orders and inventory (safe with several workers: every step is a conditional
  * SQL update or a deterministic job id):
  * - every RESERVATION_SWEEP_MS: expire due reservations, cancel pending orders whose reservation
- *   lapsed, and re-schedule stock pushes left pending (lost jobs);
+ *   lapsed, give variants newly listed on a channel their first stock figure, and re-schedule stock
+ *   pushes left pending (lost jobs);
  * - every ORDERS_PULL_INTERVAL_MS (checked at least each minute): one `orders.pull` job per due
  *   connection, id = connection + interval window, so the pull repeats once per interval per connection.
  */

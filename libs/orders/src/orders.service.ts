@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditEntry } from '@synq/audit';
-import { ConflictError, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
+import { ConflictError, isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
 import { isUniqueViolation, OrderStatus, OrderStockState, prepared } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { fromUnits, toUnits } from '@synq/pim';
-import { ChannelRef, ChannelsService, ResolvedChannel } from './channels.service';
-import { InventoryService, ResolvedVariant, StockDelta, UUID_RE } from './inventory.service';
-import { ChannelDisabledError, IllegalTransitionError, InsufficientStockError } from './orders.errors';
+import { ChannelRef, ChannelRow, ChannelsService, ResolvedChannel } from './channels.service';
+import { InventoryService, ResolvedVariant, UUID_RE } from './inventory.service';
+import { ChannelDisabledError, IllegalTransitionError } from './orders.errors';
 import { orderJsonSql, OrderView } from './order-view';
 import type { NormalizedOrder } from './platform-orders';
 
@@ -61,6 +60,22 @@ export interface CreateOrderOptions {
   reserveForSeconds?: number;
   /** run inside the caller's transaction */
   manager?: EntityManager;
+}
+
+/** Options of OrdersService.createOn / createIn. */
+export interface CreateOnOptions {
+  reserveForSeconds?: number;
+  /** keep lines whose SKU matches no variant (flagged) instead of answering 400 */
+  allowUnmatched?: boolean;
+  /** initial status (imports); default pending, or paid with `payment` */
+  status?: OrderStatus;
+  /** deduct instead of reserving even while pending (imports: the sale happened on the platform) */
+  deduct?: boolean;
+  /** when short, keep the order without touching stock and flag it (imports, inside a transaction) instead of 409 */
+  skipStockWhenShort?: boolean;
+  externalUpdatedAt?: Date | null;
+  /** the variants the lines name, when the caller read them already */
+  variants?: ResolvedVariant[];
 }
 
 export interface FulfillInput {
@@ -185,40 +200,47 @@ export class OrdersService {
    * lines and nothing is written.
    */
   async create(ctx: TenantContext, input: CreateOrderInput, opts: CreateOrderOptions = {}): Promise<OrderView> {
-    return this.tx(opts.manager, async (m) => {
-      const channel = await this.channels.resolve(ctx, opts.channel ?? 'manual', m);
-      if (!channel.enabled) throw new ChannelDisabledError(channel.id);
-      const id = await this.createIn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds });
-      return this.get(ctx, id, m);
-    });
+    // without a caller's transaction the write is one atomic statement (stock, order, events): no
+    // BEGIN/COMMIT round trips and the stock rows stay locked only for that statement
+    const m = opts.manager ?? this.db.manager;
+    const ref = opts.channel ?? 'manual';
+    // one read for the channel and the variants; the slow path creates a missing channel or default location
+    const p = new Params();
+    const items = (input.lines ?? []).map((l) => ({ variantId: l.variantId, sku: l.sku }));
+    const variantsSql = InventoryService.variantsJsonSql(p, ctx, items) ?? `'[]'::json`;
+    const [read] = await prepared<{ channel: ChannelRow | null; variants: ResolvedVariant[] }>(
+      m,
+      `SELECT ${ChannelsService.channelJsonSql(p, ctx.tenantId, ref)} AS channel, ${variantsSql} AS variants`,
+      p.values,
+    );
+    const channel = ChannelsService.fromJson(read.channel) ?? (await this.channels.resolve(ctx, ref, m));
+    if (!channel.enabled) throw new ChannelDisabledError(channel.id);
+    const created = await this.createOn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: read.variants });
+    return created.view;
   }
 
-  /** Creates inside the caller's transaction on a resolved channel; answers the order id. */
-  async createIn(
+  /** Creates on a resolved channel (see createOn) and answers the order id (the milestone-1 signature). */
+  async createIn(m: EntityManager, ctx: TenantContext, channel: ResolvedChannel, input: CreateOrderInput, opts: CreateOnOptions = {}): Promise<string> {
+    return (await this.createOn(m, ctx, channel, input, opts)).id;
+  }
+
+  /**
+   * Creates on a resolved channel in one statement (inside the caller's transaction when `m` is in
+   * one): the stock change, the order with its lines, history, payment, audit entry and events.
+   * Answers the order id and its view.
+   */
+  async createOn(
     m: EntityManager,
     ctx: TenantContext,
     channel: ResolvedChannel,
     input: CreateOrderInput,
-    opts: {
-      reserveForSeconds?: number;
-      /** keep lines whose SKU matches no variant (flagged) instead of answering 400 */
-      allowUnmatched?: boolean;
-      /** initial status (imports); default pending, or paid with `payment` */
-      status?: OrderStatus;
-      /** deduct instead of reserving even while pending (imports: the sale happened on the platform) */
-      deduct?: boolean;
-      /** when short, keep the order without touching stock and flag it (imports) instead of 409 */
-      skipStockWhenShort?: boolean;
-      externalUpdatedAt?: Date | null;
-    } = {},
-  ): Promise<string> {
+    opts: CreateOnOptions = {},
+  ): Promise<{ id: string; view: OrderView }> {
     if (!input.lines?.length) throw new ValidationFailedError('lines must not be empty', [{ field: 'lines', message: 'lines must not be empty' }]);
-    const variants = await this.inventory.resolveVariants(
-      ctx,
-      input.lines.map((l) => ({ variantId: l.variantId, sku: l.sku })),
-      m,
-      opts.allowUnmatched,
-    );
+    const items = input.lines.map((l) => ({ variantId: l.variantId, sku: l.sku }));
+    const variants = opts.variants
+      ? InventoryService.variantMap(items, opts.variants, opts.allowUnmatched)
+      : await this.inventory.resolveVariants(ctx, items, m, opts.allowUnmatched);
     const id = randomUUID();
     const errors: { field: string; message: string }[] = [];
     let subtotal = 0n;
@@ -234,6 +256,7 @@ export class OrdersService {
       subtotal += total;
       firstCurrency ??= v?.currency ?? null;
       return {
+        id: randomUUID(),
         position: i,
         variant_id: v?.id ?? null,
         sku: v?.sku ?? l.sku ?? null,
@@ -255,74 +278,134 @@ export class OrdersService {
     const paid = !!input.payment || !!opts.deduct || (opts.status !== undefined && opts.status !== 'pending');
     const status: OrderStatus = opts.status ?? (input.payment ? 'paid' : 'pending');
     const matched = lines.filter((l) => l.variant_id);
-    let stockState: OrderStockState = 'none';
-    let stockNote: string | null = null;
-    if (matched.length && status !== 'cancelled') {
-      const deltas: StockDelta[] = matched.map((l) => (paid ? { variantId: l.variant_id as string, onHand: -l.quantity, reserved: 0 } : { variantId: l.variant_id as string, onHand: 0, reserved: l.quantity }));
-      if (opts.skipStockWhenShort) await m.query('SAVEPOINT order_stock');
-      try {
-        await this.inventory.apply(m, ctx, channel.locationId, deltas, { kind: paid ? 'sale' : 'reserve', reference: id });
-        stockState = paid ? 'deducted' : 'reserved';
-      } catch (err) {
-        if (!opts.skipStockWhenShort) throw err;
-        // an imported order already happened on the platform: keep it, flag the shortage (never negative)
-        if (!(err instanceof InsufficientStockError)) throw err;
-        await m.query('ROLLBACK TO SAVEPOINT order_stock');
-        stockNote = (err as Error).message;
-      }
-    }
+    const stockList =
+      status === 'cancelled'
+        ? []
+        : InventoryService.normalize(
+            matched.map((l) => (paid ? { variantId: l.variant_id as string, onHand: -l.quantity, reserved: 0 } : { variantId: l.variant_id as string, onHand: 0, reserved: l.quantity })),
+          );
     const currency = (input.currency ?? firstCurrency ?? (await this.defaultCurrency(m, ctx.tenantId))).toUpperCase();
     const paymentAmount = input.payment ? (input.payment.amount !== undefined ? dec(input.payment.amount) : total) : 0n;
-    const audit: AuditEntry[] = [
-      { action: 'order.created', resourceType: 'order', resourceId: id, after: { status, channel_id: channel.id, total: fromUnits(total), currency, lines: lines.length } },
-    ];
-    const events = [
-      {
-        type: 'order.created',
-        data: { id, status, channel_id: channel.id, marketplace: channel.kind === 'connection' ? channel.name : channel.kind, total: Number(fromUnits(total)), currency, external_id: input.externalId ?? null },
-      },
-    ];
-    const p = new Params();
-    const rec = this.changes.ctes(p, ctx, { audit, events }, 'o');
-    const v = (x: unknown) => p.add(x);
-    const expires = v(stockState === 'reserved' ? (opts.reserveForSeconds ?? null) : null);
-    const historyNote = [stockNote ? `stock not deducted: ${stockNote}` : null, lines.some((l) => l.unmatched) ? 'some lines match no variant by SKU' : null].filter(Boolean).join('; ') || null;
-    await prepared(
-      m,
-      `WITH o AS (
-         INSERT INTO orders (id, tenant_id, org_id, channel_id, external_id, external_number, status, stock_state, location_id, reservation_expires_at, currency,
-                             customer_email, customer_name, customer_phone, shipping_address, billing_address, subtotal, shipping_total, tax_total, discount_total,
-                             total, paid_total, has_unmatched_lines, note, metadata, placed_at, external_updated_at)
-         VALUES (${v(id)}, ${v(ctx.tenantId)}, ${v(ctx.orgId ?? null)}::uuid, ${v(channel.id)}, ${v(input.externalId ?? null)}, ${v(input.externalNumber ?? null)}, ${v(status)},
-                 ${v(stockState)}, ${v(channel.locationId)},
-                 CASE WHEN ${expires}::int IS NULL THEN NULL ELSE now() + ${expires}::int * interval '1 second' END,
-                 ${v(currency)}, ${v(input.customer?.email ?? null)}, ${v(input.customer?.name ?? null)}, ${v(input.customer?.phone ?? null)},
-                 ${v(input.shippingAddress ? JSON.stringify(input.shippingAddress) : null)}::jsonb, ${v(input.billingAddress ? JSON.stringify(input.billingAddress) : null)}::jsonb,
-                 ${v(fromUnits(subtotal, 4))}, ${v(fromUnits(shipping, 4))}, ${v(fromUnits(tax, 4))}, ${v(fromUnits(discount, 4))}, ${v(fromUnits(total, 4))},
-                 ${v(fromUnits(paymentAmount, 4))}, ${v(lines.some((l) => l.unmatched))}, ${v(input.note ?? null)},
-                 ${v(JSON.stringify({ ...(input.metadata ?? {}), ...(stockNote ? { stock_short: true } : {}) }))}::jsonb, COALESCE(${v(input.placedAt ?? null)}::timestamptz, now()),
-                 ${v(opts.externalUpdatedAt ?? null)}::timestamptz)
-         RETURNING id),
-       l AS (
-         INSERT INTO order_lines (tenant_id, order_id, position, variant_id, sku, title, quantity, unit_price, line_total, unmatched, external_line_id)
-         SELECT ${v(ctx.tenantId)}, (SELECT id FROM o), x.position, x.variant_id, x.sku, x.title, x.quantity, x.unit_price, x.line_total, x.unmatched, x.external_line_id
-           FROM jsonb_to_recordset(${v(JSON.stringify(lines))}::jsonb)
-             AS x(position int, variant_id uuid, sku text, title text, quantity int, unit_price numeric, line_total numeric, unmatched boolean, external_line_id text)),
-       h AS (
-         INSERT INTO order_history (tenant_id, order_id, action, from_status, to_status, note, actor_type, actor_id)
-         SELECT ${v(ctx.tenantId)}, id, 'created', NULL, ${v(status)}, ${v(historyNote)}, ${v(ctx.actorType)}, ${v(ctx.actorId)} FROM o),
-       pay AS (
-         INSERT INTO order_payments (tenant_id, order_id, amount, currency, provider, method, reference)
-         SELECT ${v(ctx.tenantId)}, id, ${v(fromUnits(paymentAmount, 4))}, ${v(currency)}, ${v(input.payment?.provider ?? 'manual')}, ${v(input.payment?.method ?? null)},
-                ${v(input.payment?.reference ?? null)} FROM o WHERE ${v(!!input.payment)}::boolean),
-       ${rec.ctes}
-       SELECT 1`,
-      p.values,
-    ).catch((err: unknown) => {
+    const paymentId = randomUUID();
+    const marketplace = channel.kind === 'connection' ? channel.name : channel.kind;
+
+    const write = async (withStock: boolean, stockNote: string | null) => {
+      const stockState: OrderStockState = withStock && stockList.length ? (paid ? 'deducted' : 'reserved') : 'none';
+      const p = new Params();
+      const stock = withStock && stockList.length ? `${this.inventory.stockCtes(p, ctx, channel.locationId, stockList, { kind: paid ? 'sale' : 'reserve', reference: id })},` : '';
+      const rec = this.changes.ctes(
+        p,
+        ctx,
+        {
+          audit: [{ action: 'order.created', resourceType: 'order', resourceId: id, after: { status, channel_id: channel.id, total: fromUnits(total), currency, lines: lines.length } }],
+          events: [
+            {
+              type: 'order.created',
+              data: { id, status, channel_id: channel.id, marketplace, total: Number(fromUnits(total)), currency, external_id: input.externalId ?? null },
+            },
+          ],
+        },
+        'o',
+      );
+      const v = (x: unknown) => p.add(x);
+      const expires = v(stockState === 'reserved' ? (opts.reserveForSeconds ?? null) : null);
+      const metadata = { ...(input.metadata ?? {}), ...(stockNote ? { stock_short: true } : {}) };
+      const historyNote = [stockNote ? `stock not deducted: ${stockNote}` : null, lines.some((l) => l.unmatched) ? 'some lines match no variant by SKU' : null].filter(Boolean).join('; ') || null;
+      const rows = await prepared<{ created_at: string; reservation_expires_at: string | null; placed_at: string; ok: number }>(
+        m,
+        `WITH ${stock}
+         o AS (
+           INSERT INTO orders (id, tenant_id, org_id, channel_id, external_id, external_number, status, stock_state, location_id, reservation_expires_at, currency,
+                               customer_email, customer_name, customer_phone, shipping_address, billing_address, subtotal, shipping_total, tax_total, discount_total,
+                               total, paid_total, has_unmatched_lines, note, metadata, placed_at, external_updated_at)
+           VALUES (${v(id)}, ${v(ctx.tenantId)}, ${v(ctx.orgId ?? null)}::uuid, ${v(channel.id)}, ${v(input.externalId ?? null)}, ${v(input.externalNumber ?? null)}, ${v(status)},
+                   ${v(stockState)}, ${v(channel.locationId)},
+                   CASE WHEN ${expires}::int IS NULL THEN NULL ELSE now() + ${expires}::int * interval '1 second' END,
+                   ${v(currency)}, ${v(input.customer?.email ?? null)}, ${v(input.customer?.name ?? null)}, ${v(input.customer?.phone ?? null)},
+                   ${v(input.shippingAddress ? JSON.stringify(input.shippingAddress) : null)}::jsonb, ${v(input.billingAddress ? JSON.stringify(input.billingAddress) : null)}::jsonb,
+                   ${v(fromUnits(subtotal, 4))}, ${v(fromUnits(shipping, 4))}, ${v(fromUnits(tax, 4))}, ${v(fromUnits(discount, 4))}, ${v(fromUnits(total, 4))},
+                   ${v(fromUnits(paymentAmount, 4))}, ${v(lines.some((l) => l.unmatched))}, ${v(input.note ?? null)},
+                   ${v(JSON.stringify(metadata))}::jsonb, COALESCE(${v(input.placedAt ?? null)}::timestamptz, now()),
+                   ${v(opts.externalUpdatedAt ?? null)}::timestamptz)
+           RETURNING id, created_at, reservation_expires_at, placed_at),
+         l AS (
+           INSERT INTO order_lines (id, tenant_id, order_id, position, variant_id, sku, title, quantity, unit_price, line_total, unmatched, external_line_id)
+           SELECT x.id, ${v(ctx.tenantId)}, (SELECT id FROM o), x.position, x.variant_id, x.sku, x.title, x.quantity, x.unit_price, x.line_total, x.unmatched, x.external_line_id
+             FROM jsonb_to_recordset(${v(JSON.stringify(lines))}::jsonb)
+               AS x(id uuid, position int, variant_id uuid, sku text, title text, quantity int, unit_price numeric, line_total numeric, unmatched boolean, external_line_id text)),
+         h AS (
+           INSERT INTO order_history (tenant_id, order_id, action, from_status, to_status, note, actor_type, actor_id)
+           SELECT ${v(ctx.tenantId)}, id, 'created', NULL, ${v(status)}, ${v(historyNote)}, ${v(ctx.actorType)}, ${v(ctx.actorId)} FROM o),
+         pay AS (
+           INSERT INTO order_payments (id, tenant_id, order_id, amount, currency, provider, method, reference)
+           SELECT ${v(paymentId)}, ${v(ctx.tenantId)}, id, ${v(fromUnits(paymentAmount, 4))}, ${v(currency)}, ${v(input.payment?.provider ?? 'manual')}, ${v(input.payment?.method ?? null)},
+                  ${v(input.payment?.reference ?? null)} FROM o WHERE ${v(!!input.payment)}::boolean),
+         ${rec.ctes}
+         SELECT ${isoSql('o.created_at')} AS created_at, ${isoSql('o.reservation_expires_at')} AS reservation_expires_at, ${isoSql('o.placed_at')} AS placed_at,
+                ${stock ? InventoryService.guardSql(stockList.length) : '1'} AS ok
+           FROM o`,
+        p.values,
+      );
+      const r = rows[0];
+      const money = (u: bigint) => Number(fromUnits(u, 4));
+      const view: OrderView = {
+        id,
+        status,
+        channel_id: channel.id,
+        channel: { id: channel.id, kind: channel.kind, name: channel.name, connection_id: channel.connectionId },
+        external_id: input.externalId ?? null,
+        external_number: input.externalNumber ?? null,
+        currency,
+        customer: { email: input.customer?.email ?? null, name: input.customer?.name ?? null, phone: input.customer?.phone ?? null },
+        shipping_address: input.shippingAddress ?? null,
+        billing_address: input.billingAddress ?? null,
+        lines: lines.map((l) => ({
+          id: l.id,
+          variant_id: l.variant_id,
+          sku: l.sku,
+          title: l.title,
+          quantity: l.quantity,
+          unit_price: Number(l.unit_price),
+          total: Number(l.line_total),
+          fulfilled_quantity: 0,
+          returned_quantity: 0,
+          unmatched: l.unmatched,
+          external_line_id: l.external_line_id,
+        })),
+        totals: { subtotal: money(subtotal), shipping: money(shipping), tax: money(tax), discount: money(discount), total: money(total), paid: money(paymentAmount), refunded: 0 },
+        stock_state: stockState,
+        location_id: channel.locationId,
+        reservation_expires_at: r.reservation_expires_at,
+        has_unmatched_lines: lines.some((l) => l.unmatched),
+        note: input.note ?? null,
+        metadata,
+        placed_at: r.placed_at,
+        created_at: r.created_at,
+        updated_at: r.created_at,
+        payments: input.payment
+          ? [{ id: paymentId, amount: money(paymentAmount), currency, provider: input.payment.provider ?? 'manual', method: input.payment.method ?? null, reference: input.payment.reference ?? null, created_at: r.created_at }]
+          : [],
+        fulfillments: [],
+        returns: [],
+        history: [{ action: 'created', from_status: null, to_status: status, note: historyNote, actor_type: ctx.actorType, actor_id: ctx.actorId, created_at: r.created_at }],
+      };
+      return { id, view };
+    };
+
+    const savepoint = !!opts.skipStockWhenShort && !!m.queryRunner?.isTransactionActive && stockList.length > 0;
+    if (savepoint) await m.query('SAVEPOINT order_stock');
+    try {
+      return await write(true, null);
+    } catch (err) {
       if (isUniqueViolation(err, 'uq_orders_channel_external')) throw new ConflictError(`An order with external id ${input.externalId} already exists on this channel`, 'ORDER_EXISTS');
-      throw err;
-    });
-    return id;
+      if (!InventoryService.isShortError(err)) throw err;
+      // the statement was undone as a whole: name the lines that are short
+      const short = await this.inventory.shortError(this.db, ctx, channel.locationId, stockList);
+      if (!savepoint) throw short;
+      // an imported order already happened on the platform: keep it without touching stock, flagged (never negative)
+      await m.query('ROLLBACK TO SAVEPOINT order_stock');
+      return write(false, short.message);
+    }
   }
 
   private async defaultCurrency(m: EntityManager, tenantId: string): Promise<string> {

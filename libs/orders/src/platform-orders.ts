@@ -139,33 +139,41 @@ export function fromWooCommerce(o: Obj): NormalizedOrder {
   };
 }
 
-/** The unified-API provider's commerce order: `{ id, status, currency, total_amount, created_at, updated_at, customer_email, line_items: [{ id, sku, name, quantity, price }] }`. */
+/**
+ * The unified-API provider's order (its AccountingOrder: `{ id, status, currency, total_amount, created_at,
+ * updated_at, lineitems: [{ id, item_sku, item_name, unit_amount, unit_quantity }] }`; `line_items` with
+ * `sku` / `quantity` / `price` is read too).
+ */
 export function fromUnified(o: Obj): NormalizedOrder {
   const id = str(o.id);
   if (!id) throw new UnreadableOrderError('unified order without id');
   const map: Record<string, OrderStatus> = {
     PENDING: 'pending',
     DRAFT: 'pending',
-    PAID: 'paid',
+    SUBMITTED: 'pending',
     AUTHORIZED: 'paid',
+    PAID: 'paid',
+    PARTIALLY_PAID: 'paid',
+    PARTIALLY_REFUNDED: 'paid',
     PROCESSING: 'paid',
     FULFILLED: 'fulfilled',
     SHIPPED: 'fulfilled',
     COMPLETED: 'completed',
     CANCELED: 'cancelled',
     CANCELLED: 'cancelled',
+    VOIDED: 'cancelled',
     REFUNDED: 'refunded',
   };
   const status = map[(str(o.status) ?? 'PENDING').toUpperCase()] ?? 'pending';
   const total = money(o.total_amount);
-  const items = arr(o.line_items).length ? arr(o.line_items) : arr(o.items);
+  const items = arr(o.lineitems).length ? arr(o.lineitems) : arr(o.line_items).length ? arr(o.line_items) : arr(o.items);
   return {
     externalId: id,
     status,
     updatedAt: date(o.updated_at),
     input: {
       externalId: id,
-      externalNumber: clip(str(o.number) ?? str(o.name), 100),
+      externalNumber: clip(str(o.number) ?? str(o.name) ?? str(o.reference), 100),
       currency: str(o.currency) ?? undefined,
       customer: { email: clip(str(o.customer_email) ?? str(obj(o.customer)?.email), 320), name: clip(str(o.customer_name) ?? str(obj(o.customer)?.name), 200), phone: null },
       shippingAddress: obj(o.shipping_address),
@@ -176,10 +184,10 @@ export function fromUnified(o: Obj): NormalizedOrder {
       placedAt: date(o.created_at),
       metadata: { platform: 'unified', platform_status: str(o.status), platform_total: total ?? null },
       lines: items.map((l) => ({
-        sku: str(l.sku) ?? str(l.item_sku) ?? undefined,
-        quantity: qty(l.quantity),
-        unitPrice: money(l.price) ?? money(l.unit_price) ?? '0',
-        title: clip(str(l.name), 500) ?? undefined,
+        sku: str(l.item_sku) ?? str(l.sku) ?? undefined,
+        quantity: qty(l.unit_quantity ?? l.quantity),
+        unitPrice: money(l.unit_amount) ?? money(l.price) ?? money(l.unit_price) ?? '0',
+        title: clip(str(l.item_name) ?? str(l.name), 500) ?? undefined,
         externalLineId: str(l.id) ?? undefined,
       })),
       payment: status !== 'pending' && status !== 'cancelled' ? { provider: 'unified', reference: `unified-order-${id}`, amount: total } : undefined,

@@ -205,15 +205,36 @@ export class StockPropagationService {
     }
   }
 
-  /** Safety net (worker sweep): channels with ledger rows pending for a while get a push scheduled. */
+  /**
+   * Safety net (worker sweep): variants newly listed on a connection (synced in the last hour, with a
+   * stock level in Synq, no ledger row yet for that channel) get their first figure; channels with
+   * ledger rows pending for a while get a push scheduled. Answers the channels scheduled.
+   */
   async sweep(olderThanMs: number): Promise<number> {
-    const rows = await prepared<{ tenant_id: string; channel_id: string }>(
+    const listed = await prepared<{ tenant_id: string; channel_id: string }>(
+      this.db,
+      `WITH n AS (
+         INSERT INTO channel_stock_states (channel_id, variant_id, tenant_id)
+         SELECT ch.id, v.id, ch.tenant_id
+           FROM sync_states s
+           JOIN channels ch ON ch.connection_id = s.connection_id AND ch.tenant_id = s.tenant_id AND ch.enabled
+           JOIN variants v ON v.product_id = s.product_id AND s.remote_variant_ids ? v.id::text
+          WHERE s.status = 'SYNCED' AND s.last_synced_at > now() - interval '1 hour'
+            AND EXISTS (SELECT 1 FROM inventory_levels l WHERE l.variant_id = v.id)
+            AND NOT EXISTS (SELECT 1 FROM channel_stock_states x WHERE x.channel_id = ch.id AND x.variant_id = v.id)
+          LIMIT 5000
+         ON CONFLICT DO NOTHING RETURNING tenant_id, channel_id)
+       SELECT DISTINCT tenant_id, channel_id FROM n`,
+      [],
+    );
+    const pending = await prepared<{ tenant_id: string; channel_id: string }>(
       this.db,
       `SELECT DISTINCT tenant_id, channel_id FROM channel_stock_states
         WHERE requested_seq > pushed_seq AND updated_at < now() - $1 * interval '1 millisecond' LIMIT 500`,
       [olderThanMs],
     );
-    for (const r of rows) await this.schedule(r.tenant_id, r.channel_id);
-    return rows.length;
+    const all = new Map([...listed, ...pending].map((r) => [r.channel_id, r.tenant_id]));
+    for (const [channelId, tenantId] of all) await this.schedule(tenantId, channelId);
+    return all.size;
   }
 }

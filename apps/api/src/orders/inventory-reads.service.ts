@@ -118,6 +118,7 @@ export class InventoryReadsService {
         [ctx.tenantId, dto.name, !!dto.is_default, dto.address ? JSON.stringify(dto.address) : null],
       ).catch((err: unknown) => {
         if (isUniqueViolation(err, 'uq_inventory_locations_tenant_name')) throw new ConflictError(`A location named ${dto.name} already exists`, 'LOCATION_EXISTS');
+        if (isUniqueViolation(err, 'uq_inventory_locations_default')) throw new ConflictError('Another default location was set at the same time; retry', 'CONFLICT');
         throw err;
       });
       await this.audit.record(m, ctx, { action: 'location.created', resourceType: 'inventory_location', resourceId: rows[0].json.id, after: { name: dto.name, is_default: !!dto.is_default } });
