@@ -137,4 +137,42 @@ describe('periodic order pull', () => {
     expect(req.query.get('order')).toBe('asc');
     expect(req.headers.authorization).toBe(`Bearer ${provider.apiKey}`);
   });
+
+  it('an order_pull agent is the connection\'s pull schedule: paused, nothing is pulled; run-now pulls once', async () => {
+    const c = await registerAccount(stack, 'Agent puller');
+    await createVariants(stack, c, ['MUG-AG']);
+    await stack.http.post('/api/v1/inventory/set').set(c.headers).send({ sku: 'MUG-AG', quantity: 10, reason: 'count' });
+    const store = await new FakeWooCommerce().start();
+    try {
+      // the agents are provisioned before the connection's first pull by the default interval could matter
+      const connectionId = await connectWooCommerce(stack, c, store);
+      const agents = await stack.http.get('/api/v1/agents').set(c.headers);
+      expect(agents.status).toBe(200);
+      const agent = agents.body.find((x: { kind: string }) => x.kind === 'order_pull');
+      expect(agent).toMatchObject({ job: 'orders.pull', scope: { connection_id: connectionId }, schedule: 'every 5m', enabled: true });
+      expect((await stack.http.patch(`/api/v1/agents/${agent.id}`).set(c.headers).send({ enabled: false })).status).toBe(200);
+      const pulls = () => store.requests.filter((r) => r.path === '/wp-json/wc/v3/orders').length;
+      const seen = pulls(); // a pull by the default interval may have run before the agent existed
+      store.orders.push(wooOrder(900, 'MUG-AG', 1, new Date(Date.now() - 60_000)));
+      await new Promise((r) => setTimeout(r, 2000)); // five default intervals
+      expect(pulls()).toBe(seen);
+
+      const run = await stack.http.post(`/api/v1/agents/${agent.id}/run`).set(c.headers);
+      expect(run.status).toBe(202);
+      const imported = await eventually(async () => {
+        const r = await stack.db.pool.query(`SELECT external_id FROM orders WHERE tenant_id = $1`, [c.tenantId]);
+        return r.rows.length ? r.rows : undefined;
+      });
+      expect(imported).toEqual([{ external_id: '900' }]);
+      const ran = await eventually(async () => {
+        const x = (await stack.http.get(`/api/v1/agents/${agent.id}`).set(c.headers)).body;
+        return x.last_result?.run_id === run.body.run_id ? x : undefined;
+      });
+      expect(ran).toMatchObject({ run_count: 1, enabled: false, last_result: { status: 'ok', manual: true } });
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(pulls()).toBe(seen + 1);
+    } finally {
+      await store.stop();
+    }
+  });
 });

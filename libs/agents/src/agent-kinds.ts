@@ -38,10 +38,15 @@ function kind<N extends JobName>(
 }
 
 /**
- * THE table of agent kinds: each maps to one catalogued job. A kind whose job lives on another
- * branch is added here in one line at merge, e.g.
- *   order_pull: kind('orders.pull', 'Pulls new orders from each connection.', 'every 5m', (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }), PER_CONNECTION),
+ * Scope SQL of the order pull: one agent per active commerce connection of a kind Synq can pull
+ * orders from. While such an agent exists it is the connection's pull schedule (the orders module's
+ * default interval skips the connection), so pausing it stops the pulls.
  */
+export const PULLABLE_CONNECTIONS = `SELECT json_build_object('connection_id', id::text) AS scope FROM connections
+  WHERE tenant_id = $1 AND status = 'ACTIVE' AND category = 'commerce' AND kind IN ('shopify', 'woocommerce', 'unified')
+  ORDER BY created_at, id LIMIT 500`;
+
+/** THE table of agent kinds: each maps to one catalogued job. */
 export const AGENT_KINDS = {
   repricer: kind('repricer.evaluate', 'Evaluates the repricer rules for every active listing.', 'every 15m', (a) => ({ tenantId: a.tenantId, agentId: a.id })),
   feed_refresh: kind(
@@ -51,11 +56,22 @@ export const AGENT_KINDS = {
     (a) => ({ tenantId: a.tenantId, feedId: a.scope.feed_id }),
     `SELECT json_build_object('feed_id', id::text) AS scope FROM feeds WHERE tenant_id = $1 AND published ORDER BY created_at, id LIMIT 500`,
   ),
+  order_pull: kind(
+    'orders.pull',
+    'Pulls the orders changed on a connection since its cursor (safety net for missed order webhooks).',
+    'every 5m',
+    (a) => ({ tenantId: a.tenantId, connectionId: a.scope.connection_id }),
+    PULLABLE_CONNECTIONS,
+  ),
+  inventory_push: kind(
+    'inventory.push',
+    'Pushes the stock figures a channel has not received yet (available minus the channel buffer).',
+    'every 15m',
+    (a) => ({ tenantId: a.tenantId, channelId: a.scope.channel_id }),
+    `SELECT json_build_object('channel_id', ch.id::text) AS scope FROM channels ch JOIN connections c ON c.id = ch.connection_id
+      WHERE ch.tenant_id = $1 AND c.status = 'ACTIVE' ORDER BY ch.created_at, ch.id LIMIT 500`,
+  ),
 } satisfies Record<string, AgentKindDefinition>;
-
-/** Scope SQL for kinds that run once per active commerce connection (order pull, inventory push). */
-export const PER_CONNECTION = `SELECT json_build_object('connection_id', id::text) AS scope FROM connections
-  WHERE tenant_id = $1 AND status = 'ACTIVE' AND category = 'commerce' ORDER BY created_at, id LIMIT 500`;
 
 export type AgentKind = keyof typeof AGENT_KINDS;
 export const AGENT_KIND_NAMES = Object.keys(AGENT_KINDS) as AgentKind[];

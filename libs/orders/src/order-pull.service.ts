@@ -120,6 +120,8 @@ export class OrderPullService {
         WHERE c.status = 'ACTIVE' AND c.category = 'commerce' AND c.kind IN ('shopify', 'woocommerce', 'unified')
           AND (ch.id IS NULL OR (ch.enabled AND ch.import_orders))
           AND (p.last_pulled_at IS NULL OR p.last_pulled_at < now() - $1 * interval '1 millisecond')
+          -- a connection with an order_pull agent is pulled on the agent's schedule (and not while it is paused)
+          AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = c.tenant_id AND a.kind = 'order_pull' AND a.scope->>'connection_id' = c.id::text)
         ORDER BY p.last_pulled_at NULLS FIRST LIMIT $2`,
       [Math.floor(this.config.ordersPullIntervalMs * 0.9), limit],
     );

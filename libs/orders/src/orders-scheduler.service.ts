@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
 import { QueueService } from '@synq/queue';
@@ -15,12 +16,12 @@ import { StockPropagationService } from './stock-propagation.service';
  *   pushes left pending (lost jobs);
  * - every ORDERS_PULL_INTERVAL_MS (checked at least each minute): one `orders.pull` job per due
  *   connection, id = connection + interval window, so the pull repeats once per interval per connection.
+ *   A connection with an `order_pull` agent (libs/agents) is left to the agent's schedule.
  */
 @Injectable()
 export class OrdersScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timers: NodeJS.Timeout[] = [];
-  private sweeping?: Promise<unknown>;
-  private pulling?: Promise<unknown>;
+  private readonly sweepTask: PeriodicTask<void>;
+  private readonly pullTask: PeriodicTask<void>;
 
   constructor(
     private readonly inventory: InventoryService,
@@ -30,44 +31,39 @@ export class OrdersScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sweepTask = new PeriodicTask('reservation sweep', config.reservationSweepMs, () => this.sweepPass(), undefined, logger);
+    this.pullTask = new PeriodicTask('order pull scheduling', Math.min(Math.max(config.ordersPullIntervalMs / 2, 100), 60_000), () => this.pullPass(), undefined, logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timers.push(setInterval(() => void this.sweep(), this.config.reservationSweepMs));
-    this.timers.push(setInterval(() => void this.schedulePulls(), Math.min(Math.max(this.config.ordersPullIntervalMs / 2, 100), 60_000)));
-    for (const t of this.timers) t.unref();
+    this.sweepTask.start();
+    this.pullTask.start();
   }
 
-  sweep(): Promise<unknown> {
-    this.sweeping ??= (async () => {
-      try {
-        const reservations = await this.inventory.expireDue();
-        const orders = await this.orders.expireDue();
-        await this.propagation.sweep(Math.max(this.config.inventoryPushCoalesceMs * 5, 30_000));
-        if (reservations || orders) this.logger.info({ reservations, orders }, 'expired reservations');
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'reservation sweep failed; will retry');
-      }
-    })().finally(() => (this.sweeping = undefined));
-    return this.sweeping;
+  sweep(): Promise<void> {
+    return this.sweepTask.runOnce();
   }
 
-  schedulePulls(): Promise<unknown> {
-    this.pulling ??= (async () => {
-      try {
-        const window = Math.floor(Date.now() / this.config.ordersPullIntervalMs);
-        for (const c of await this.pulls.due()) {
-          await this.queues.add({ name: 'orders.pull', data: { tenantId: c.tenant_id, connectionId: c.id } }, `orders-pull-${c.id}-${window}`);
-        }
-      } catch (err) {
-        this.logger.warn({ err: (err as Error).message }, 'scheduling order pulls failed; will retry');
-      }
-    })().finally(() => (this.pulling = undefined));
-    return this.pulling;
+  schedulePulls(): Promise<void> {
+    return this.pullTask.runOnce();
+  }
+
+  private async sweepPass(): Promise<void> {
+    const reservations = await this.inventory.expireDue();
+    const orders = await this.orders.expireDue();
+    await this.propagation.sweep(Math.max(this.config.inventoryPushCoalesceMs * 5, 30_000));
+    if (reservations || orders) this.logger.info({ reservations, orders }, 'expired reservations');
+  }
+
+  private async pullPass(): Promise<void> {
+    const window = Math.floor(Date.now() / this.config.ordersPullIntervalMs);
+    for (const c of await this.pulls.due()) {
+      await this.queues.add({ name: 'orders.pull', data: { tenantId: c.tenant_id, connectionId: c.id } }, `orders-pull-${c.id}-${window}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    await Promise.allSettled([this.sweeping, this.pulling]);
+    await Promise.all([this.sweepTask.stop(), this.pullTask.stop()]);
   }
 }
