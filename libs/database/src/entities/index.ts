@@ -28,6 +28,7 @@ import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { Feed } from './feeds';
 import { OAuthState, StoreConnection, SyncRun, SyncState } from './sync';
+import { Supplier, SupplierItem, SupplierRun, SupplierStagingRow } from './suppliers';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -37,6 +38,7 @@ export type { AuditChanges } from './audit-event.entity';
 export * from './pim';
 export * from './feeds';
 export * from './sync';
+export * from './suppliers';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -74,4 +76,9 @@ export const ENTITIES = [
   OAuthState,
   SyncState,
   SyncRun,
+  // supplier imports
+  Supplier,
+  SupplierRun,
+  SupplierStagingRow,
+  SupplierItem,
 ];
