@@ -71,6 +71,14 @@ export interface AppConfig {
   syncSweepMs: number;
   /** BullMQ job lock (and stalled-job check interval): how soon a dead worker's jobs run again. */
   workerLockMs: number;
+  /** A supplier file may not be larger than this (bytes, after decompression). */
+  supplierMaxBytes: number;
+  /** A supplier download must finish within this time. */
+  supplierDownloadTimeoutMs: number;
+  /** Supplier URLs may be plain http (besides https). */
+  supplierAllowHttp: boolean;
+  /** How often the worker looks for scheduled supplier imports that are due. */
+  supplierScheduleCheckMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -215,6 +223,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     workerLockMs: int(env, 'WORKER_LOCK_MS', 30_000, 500, 600_000),
+    supplierMaxBytes: int(env, 'SUPPLIER_MAX_BYTES', 500 * 1024 * 1024, 1024, 20 * 1024 * 1024 * 1024),
+    supplierDownloadTimeoutMs: int(env, 'SUPPLIER_DOWNLOAD_TIMEOUT_MS', 600_000, 1_000, 6 * 3600_000),
+    supplierAllowHttp: bool(env, 'SUPPLIER_ALLOW_HTTP', true),
+    supplierScheduleCheckMs: int(env, 'SUPPLIER_SCHEDULE_CHECK_MS', 30_000, 100, 3_600_000),
   };
 }
 

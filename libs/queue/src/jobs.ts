@@ -23,6 +23,11 @@ export interface JobPayloads {
   'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean };
   /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
   'sync.product': { tenantId: string; connectionId: string; productId: string };
+  /**
+   * Run one supplier import (download or upload → parse → stage → apply in batches → on_missing).
+   * Resumes where a killed attempt stopped; the job id is the run id.
+   */
+  'supplier.import': { tenantId: string; supplierId: string; runId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -51,6 +56,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'supplier.import': { queue: 'imports', attempts: 5 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
