@@ -18,6 +18,7 @@ import { SettingsModule } from './settings/settings.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { FeedsModule } from './feeds/feeds.module';
 import { SyncModule } from './sync/sync.module';
+import { SuppliersModule } from './suppliers/suppliers.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         FeedsModule,
         IntegrationsModule,
         SyncModule,
+        SuppliersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

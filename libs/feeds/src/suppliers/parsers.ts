@@ -376,7 +376,7 @@ async function* parseXmlItems(input: Readable, itemName: string): AsyncGenerator
   let buf = '';
   let line = 1;
   const stack: string[] = [];
-  let item: { rec: Record<string, unknown>; depth: number; line: number; text: string[] } | null = null;
+  let item: { rec: Record<string, unknown>; depth: number; line: number; text: string[]; kids: boolean[] } | null = null;
   let rootClosed = false;
   let rootSeen = false;
   let chars = 0;
@@ -451,6 +451,7 @@ async function* parseXmlItems(input: Readable, itemName: string): AsyncGenerator
         if (!stack.length) rootClosed = true;
         if (item) {
           const text = decodeXml(item.text.pop() ?? '', startLine).trim();
+          const hadKids = item.kids.pop();
           if (stack.length === item.depth) {
             if (text) addField(item.rec, '#text', text);
             out.push({ line: item.line, record: item.rec });
@@ -459,7 +460,7 @@ async function* parseXmlItems(input: Readable, itemName: string): AsyncGenerator
           } else {
             const rel = stack.slice(item.depth + 1).concat(name).join('/');
             if (text) addField(item.rec, rel, text);
-            else if (!(rel in item.rec)) item.rec[rel] = '';
+            else if (!hadKids && !(rel in item.rec)) item.rec[rel] = '';
           }
         }
         continue;
@@ -477,7 +478,7 @@ async function* parseXmlItems(input: Readable, itemName: string): AsyncGenerator
       let a: RegExpExecArray | null;
       while ((a = ATTR_RE.exec(rest))) attrs.push([a[1], decodeXml(a[3] ?? a[4] ?? '', startLine)]);
       if (!item && (name === itemName || localName(name) === itemName)) {
-        item = { rec: {}, depth: stack.length, line: startLine, text: [''] };
+        item = { rec: {}, depth: stack.length, line: startLine, text: [''], kids: [false] };
         for (const [k, v] of attrs) if (!k.startsWith('xmlns')) addField(item.rec, `@${k}`, v);
         if (selfClosing) {
           out.push({ line: startLine, record: item.rec });
@@ -488,9 +489,13 @@ async function* parseXmlItems(input: Readable, itemName: string): AsyncGenerator
       if (item) {
         const rel = stack.slice(item.depth + 1).concat(name).join('/');
         for (const [k, v] of attrs) if (!k.startsWith('xmlns')) addField(item.rec, `${rel}/@${k}`, v);
+        item.kids[item.kids.length - 1] = true;
         if (selfClosing) {
           if (!(rel in item.rec)) item.rec[rel] = '';
-        } else item.text.push('');
+        } else {
+          item.text.push('');
+          item.kids.push(false);
+        }
       }
       if (!selfClosing) stack.push(name);
       else if (!stack.length) rootClosed = true;
