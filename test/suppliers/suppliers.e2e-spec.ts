@@ -176,8 +176,8 @@ describe('supplier imports', () => {
       firstRunId = run.id;
       expect(run).toMatchObject({ trigger: 'manual', rows_total: 7, created: 5, updated: 0, unchanged: 0, failed: 2 });
       expect(run.errors).toEqual([
-        { line: 4, key: 'CSV-BAD', reason: expect.stringMatching(/price "not-a-price" is not a number.*barcode 123 is not a valid GTIN/) },
-        { line: 8, key: 'CSV-NOCAT', reason: expect.stringMatching(/category garden does not exist/) },
+        { item: 3, line: 4, key: 'CSV-BAD', reason: expect.stringMatching(/price "not-a-price" is not a number.*barcode 123 is not a valid GTIN/) },
+        { item: 7, line: 8, key: 'CSV-NOCAT', reason: expect.stringMatching(/category garden does not exist/) },
       ]);
       expect(fake.requests.at(-1)!.headers['accept-encoding']).toMatch(/gzip/);
 
@@ -319,7 +319,7 @@ describe('supplier imports', () => {
       expect(s.status).toBe(201);
       const run = await runAndWait(a, s.body.id);
       expect(run).toMatchObject({ rows_total: 4, created: 3, failed: 1 });
-      expect(run.errors).toEqual([{ line: 5, key: 'XML-3', reason: 'price "free" is not a number' }]);
+      expect(run.errors).toEqual([{ item: 3, line: 5, key: 'XML-3', reason: 'price "free" is not a number' }]);
       const v = await variants(a.tenantId, 'XML');
       expect(v.map((x) => [x.sku, x.price, x.currency, x.options.Size, x.title, x.brand])).toEqual([
         ['XML-1', '19.9900', 'USD', 'S', 'Tee & Co TEE', 'Threads'],

@@ -36,6 +36,7 @@ export function authHeaders(auth: SupplierAuth | null): Record<string, string> {
 class RunFailure extends Error {}
 
 interface StagedRow {
+  seq: number;
   line: number;
   match_key: string;
   data: MappedRow;
@@ -214,16 +215,16 @@ export class SupplierImporter {
       pending = [];
       let inserted = new Set<number>();
       if (batch.length) {
-        const rows: { line: number }[] = await this.db.query(
-          `INSERT INTO supplier_staging (run_id, line, tenant_id, match_key, data)
-           SELECT $1, x.line, $2, x.key, x.data FROM unnest($3::int[], $4::text[], $5::jsonb[]) AS x(line, key, data)
-           ON CONFLICT (run_id, match_key) DO NOTHING RETURNING line`,
-          [run.id, tenantId, batch.map((r) => r.line), batch.map((r) => r.match_key), batch.map((r) => JSON.stringify(r.data))],
+        const rows: { seq: number }[] = await this.db.query(
+          `INSERT INTO supplier_staging (run_id, seq, line, tenant_id, match_key, data)
+           SELECT $1, x.seq, x.line, $2, x.key, x.data FROM unnest($3::int[], $4::int[], $5::text[], $6::jsonb[]) AS x(seq, line, key, data)
+           ON CONFLICT (run_id, match_key) DO NOTHING RETURNING seq`,
+          [run.id, tenantId, batch.map((r) => r.seq), batch.map((r) => r.line), batch.map((r) => r.match_key), batch.map((r) => JSON.stringify(r.data))],
         );
-        inserted = new Set(rows.map((r) => r.line));
+        inserted = new Set(rows.map((r) => r.seq));
       }
       for (const r of batch) {
-        if (!inserted.has(r.line)) errors.push({ line: r.line, key: r.match_key, reason: `${supplier.matchOn} ${r.match_key} appears more than once in the file (the first row is used)` });
+        if (!inserted.has(r.seq)) errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `${supplier.matchOn} ${r.match_key} appears more than once in the file (the first row is used)` });
       }
       staged += inserted.size;
       const failedNow = errors.length;
@@ -249,12 +250,12 @@ export class SupplierImporter {
         for (const rec of records) {
           total++;
           if (rec.error || !rec.record) {
-            errors.push({ line: rec.line, key: null, reason: rec.error ?? 'unreadable row' });
+            errors.push({ item: total, line: rec.line, key: null, reason: rec.error ?? 'unreadable row' });
             continue;
           }
           const out = mapRecord(rec.record, ctx);
-          if (!out.ok) errors.push({ line: rec.line, key: out.key, reason: out.reason });
-          else pending.push({ line: rec.line, match_key: out.key, data: out.row });
+          if (!out.ok) errors.push({ item: total, line: rec.line, key: out.key, reason: out.reason });
+          else pending.push({ seq: total, line: rec.line, match_key: out.key, data: out.row });
         }
         if (pending.length >= SUPPLIER_BATCH || errors.length >= SUPPLIER_BATCH) await flush();
       }
@@ -285,7 +286,7 @@ export class SupplierImporter {
         );
         if (!state || state.status !== 'applying') return true;
         const rows: StagedRow[] = await m.query(
-          `SELECT line, match_key, data FROM supplier_staging WHERE run_id = $1 AND line > $2 ORDER BY line LIMIT ${SUPPLIER_BATCH}`,
+          `SELECT seq, line, match_key, data FROM supplier_staging WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${SUPPLIER_BATCH}`,
           [run.id, state.apply_cursor],
         );
         if (!rows.length) return true;
@@ -305,7 +306,7 @@ export class SupplierImporter {
           [
             run.id,
             supplier.tenantId,
-            rows[rows.length - 1].line,
+            rows[rows.length - 1].seq,
             rows.length - counts.errors.length,
             counts.created,
             counts.updated,
@@ -421,7 +422,7 @@ export class SupplierImporter {
       const d = r.data;
       const matches = byKey.get(r.match_key) ?? [];
       if (matches.length > 1) {
-        errors.push({ line: r.line, key: r.match_key, reason: `${matches.length} variants have ${keyCol} ${r.match_key}; cannot tell which to update` });
+        errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `${matches.length} variants have ${keyCol} ${r.match_key}; cannot tell which to update` });
         continue;
       }
       let brandId: string | null | undefined;
@@ -430,7 +431,7 @@ export class SupplierImporter {
       if (d.category !== undefined && d.category.trim()) {
         catId = categoryId(d.category.trim());
         if (!catId) {
-          errors.push({ line: r.line, key: r.match_key, reason: `category ${d.category.slice(0, 100)} does not exist (use a category slug or name)` });
+          errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `category ${d.category.slice(0, 100)} does not exist (use a category slug or name)` });
           continue;
         }
       }
@@ -438,7 +439,7 @@ export class SupplierImporter {
       const e = matches[0];
       if (e) {
         if (d.sku && supplier.matchOn === 'barcode' && d.sku !== e.sku && skuTaken(d.sku, e.barcode)) {
-          errors.push({ line: r.line, key: r.match_key, reason: `sku ${d.sku} already belongs to another variant` });
+          errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `sku ${d.sku} already belongs to another variant` });
           continue;
         }
         const pBefore: Json = { title: e.title, description: e.description, status: e.status, brand_id: e.brand_id, category_id: e.category_id, attributes: e.attributes };
@@ -500,7 +501,7 @@ export class SupplierImporter {
       }
       // a new variant: of a product of its group, or of a new product
       if (d.sku && supplier.matchOn === 'barcode' && skuTaken(d.sku, null)) {
-        errors.push({ line: r.line, key: r.match_key, reason: `sku ${d.sku} already belongs to another variant` });
+        errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `sku ${d.sku} already belongs to another variant` });
         continue;
       }
       const variantId = randomUUID();
@@ -509,7 +510,7 @@ export class SupplierImporter {
       const newProduct = !productId;
       if (newProduct) {
         if (!d.title) {
-          errors.push({ line: r.line, key: r.match_key, reason: 'title is required to create a product' });
+          errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: 'title is required to create a product' });
           continue;
         }
         productId = randomUUID();

@@ -7,6 +7,8 @@ export type SupplierRunTrigger = 'manual' | 'schedule' | 'upload';
 
 /** A row the run did not apply, with its line (CSV/TSV: physical line; XML/JSON: the item's first line). */
 export interface SupplierRunRowError {
+  /** the row's ordinal in the file (1-based; for XML/JSON the item number) */
+  item: number;
   line: number;
   key: string | null;
   reason: string;
@@ -14,7 +16,7 @@ export interface SupplierRunRowError {
 
 /**
  * One import: download → parse → stage (status running), then apply the staged rows in batches
- * (applying; `apply_cursor` is the last applied line, so a crash resumes after it), then the missing
+ * (applying; `apply_cursor` is the seq of the last applied row, so a crash resumes after it), then the missing
  * items (on_missing), then completed. A file that cannot be read fails the run before anything is applied.
  */
 @Entity({ name: 'supplier_runs' })
@@ -74,6 +76,7 @@ export class SupplierRun {
   @Column({ type: 'text', nullable: true })
   error: string | null;
 
+  /** `seq` of the last applied staged row */
   @Column({ name: 'apply_cursor', type: 'integer', default: 0 })
   applyCursor: number;
 

@@ -8,7 +8,12 @@ export class SupplierStagingRow {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
   runId: string;
 
+  /** the row's ordinal in the file (1-based): the order rows are applied in */
   @PrimaryColumn({ type: 'integer' })
+  seq: number;
+
+  /** CSV/TSV: the row's first physical line; XML/JSON: the line the item starts on */
+  @Column({ type: 'integer' })
   line: number;
 
   @Column({ name: 'tenant_id', type: 'uuid' })
