@@ -129,16 +129,16 @@ export async function safeGet(rawUrl: string, opts: SafeGetOptions): Promise<Saf
     const limit = new ByteLimit(opts.maxBytes);
     const out = new PassThrough();
     const remaining = Math.max(1, opts.totalTimeoutMs - (Date.now() - started));
-    const timer = setTimeout(() => {
-      const err = new OutboundRequestError('timeout', `the download did not finish within ${opts.totalTimeoutMs} ms`, opts.totalTimeoutMs);
-      res.destroy();
-      out.destroy(err);
-    }, remaining);
+    // the first failure wins: destroying the response afterwards reports an abort we ignore
     const fail = (err: Error) => {
       clearTimeout(timer);
-      res.destroy();
       if (!out.destroyed) out.destroy(err);
+      res.destroy();
     };
+    const timer = setTimeout(
+      () => fail(new OutboundRequestError('timeout', `the download did not finish within ${opts.totalTimeoutMs} ms`, opts.totalTimeoutMs)),
+      remaining,
+    );
     let decoded: Readable = res;
     if (encoding === 'gzip' || encoding === 'x-gzip') decoded = res.pipe(createGunzip());
     else if (encoding === 'deflate') decoded = res.pipe(createInflate());
