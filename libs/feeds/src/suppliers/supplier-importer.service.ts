@@ -63,6 +63,9 @@ interface ExistingRow {
   attributes: Record<string, string | number | boolean>;
   images: string[] | null;
   stock: number | null;
+  /** whether this supplier already provides the variant (a supplier_items row exists) */
+  linked: boolean;
+  group_key: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -121,10 +124,17 @@ export class SupplierImporter {
     const supplier = await this.db.getRepository(Supplier).findOne({ where: { id: run.supplierId, tenantId } });
     if (!supplier) return 'gone';
     try {
+      const t0 = Date.now();
       if (run.status === 'queued' || run.status === 'running') await this.stage(supplier, run);
+      const t1 = Date.now();
       await this.apply(supplier, run);
+      const t2 = Date.now();
       if (supplier.onMissing !== 'keep') await this.handleMissing(supplier, run);
       await this.complete(supplier, run);
+      this.logger.info(
+        { tenantId, supplierId: supplier.id, runId, stageMs: t1 - t0, applyMs: t2 - t1, missingMs: Date.now() - t2 },
+        'supplier import completed',
+      );
       return 'completed';
     } catch (err) {
       if (err instanceof RunFailure) {
@@ -333,8 +343,8 @@ export class SupplierImporter {
       `SELECT v.${keyCol} AS key, v.id AS variant_id, v.product_id, v.sku, v.barcode, v.title AS variant_title, v.price::text AS price,
               v.compare_at_price::text AS compare_at_price, v.cost_price::text AS cost_price, v.currency, v.weight_grams, v.options,
               v.attributes AS variant_attributes, p.title, p.description, p.status, p.brand_id, p.category_id, p.attributes,
-              ${mapsImages ? `(SELECT array_agg(md.url ORDER BY md.sort_order, md.created_at, md.id) FROM media md WHERE md.product_id = p.id AND md.tenant_id = p.tenant_id AND md.variant_id IS NULL)` : 'NULL::text[]'} AS images,
-              si.stock
+              ${mapsImages ? `(SELECT array_agg(md.url ORDER BY md.sort_order, md.created_at, md.id) FROM media md WHERE md.product_id = p.id AND md.variant_id IS NULL)` : 'NULL::text[]'} AS images,
+              si.stock, si.variant_id IS NOT NULL AS linked, si.group_key
          FROM variants v JOIN products p ON p.id = v.product_id AND p.tenant_id = v.tenant_id
          LEFT JOIN supplier_items si ON si.supplier_id = $3 AND si.variant_id = v.id
         WHERE v.tenant_id = $1 AND v.${keyCol} = ANY($2::text[])`,
@@ -479,7 +489,11 @@ export class SupplierImporter {
         );
         const imagesChanged = d.images !== undefined && !sameJson(e.images ?? [], d.images) && !mediaReplace.has(e.product_id);
         const stockChanged = d.stock !== undefined && d.stock !== e.stock;
-        items.push({ variant_id: e.variant_id, product_id: e.product_id, group_key: d.group ?? null, stock: d.stock ?? null });
+        // the supplier item is written only when it is new or its stock/group moved (a re-run of an
+        // unchanged file writes nothing; on_missing finds listed items through the staged keys)
+        if (!e.linked || stockChanged || (d.group !== undefined && d.group !== e.group_key)) {
+          items.push({ variant_id: e.variant_id, product_id: e.product_id, group_key: d.group ?? null, stock: d.stock ?? null });
+        }
         if (!pChanged.length && !vChanged.length && !imagesChanged) {
           // only the supplier's stock figure moved (without crossing zero): an update of the supplier item
           if (stockChanged) updated++;
@@ -618,8 +632,9 @@ export class SupplierImporter {
     const touched = [...variantProducts].filter((id) => !productUpdates.has(id));
     if (touched.length) await m.query(`UPDATE products SET updated_at = now() WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [t, touched]);
     if (mediaReplace.size) {
-      const ids = [...mediaReplace.keys()];
-      await m.query(`DELETE FROM media WHERE tenant_id = $1 AND product_id = ANY($2::uuid[]) AND variant_id IS NULL`, [t, ids]);
+      const fresh = new Set(newProducts.map((p) => p.id as string));
+      const ids = [...mediaReplace.keys()].filter((id) => !fresh.has(id));
+      if (ids.length) await m.query(`DELETE FROM media WHERE tenant_id = $1 AND product_id = ANY($2::uuid[]) AND variant_id IS NULL`, [t, ids]);
       const media = [...mediaReplace.entries()].flatMap(([pid, urls]) => urls.map((url, i) => ({ product_id: pid, url, sort_order: i })));
       if (media.length) {
         await m.query(
@@ -647,6 +662,7 @@ export class SupplierImporter {
   /** Items of this supplier the run did not list: archive their products, or set their stock to zero. */
   private async handleMissing(supplier: Supplier, run: SupplierRun): Promise<void> {
     const ctx = this.context(supplier, run);
+    const keyCol = supplier.matchOn === 'sku' ? 'sku' : 'barcode';
     for (;;) {
       const done = await this.db.transaction(async (m) => {
         const [state]: { status: string; missing_cursor: string | null; missing_done: boolean }[] = await m.query(
@@ -654,9 +670,12 @@ export class SupplierImporter {
           [run.id, supplier.tenantId],
         );
         if (!state || state.status !== 'applying' || state.missing_done) return true;
+        // listed = its key is among this run's staged rows (kept until the run completes)
         const batch: { variant_id: string; product_id: string }[] = await m.query(
-          `SELECT variant_id, product_id FROM supplier_items WHERE supplier_id = $1 AND tenant_id = $2 AND last_run_id <> $3
-              AND ($4::uuid IS NULL OR variant_id > $4::uuid) ORDER BY variant_id LIMIT ${SUPPLIER_BATCH}`,
+          `SELECT si.variant_id, si.product_id FROM supplier_items si JOIN variants v ON v.id = si.variant_id
+            WHERE si.supplier_id = $1 AND si.tenant_id = $2 AND ($4::uuid IS NULL OR si.variant_id > $4::uuid)
+              AND NOT EXISTS (SELECT 1 FROM supplier_staging st WHERE st.run_id = $3 AND st.match_key = v.${keyCol})
+            ORDER BY si.variant_id LIMIT ${SUPPLIER_BATCH}`,
           [supplier.id, supplier.tenantId, run.id, state.missing_cursor],
         );
         if (!batch.length) {
@@ -673,7 +692,9 @@ export class SupplierImporter {
             m,
             `WITH o AS (SELECT p.id, p.status FROM products p
                          WHERE p.tenant_id = $1 AND p.id = ANY($2::uuid[]) AND p.status <> 'ARCHIVED'
-                           AND NOT EXISTS (SELECT 1 FROM supplier_items s WHERE s.supplier_id = $3 AND s.product_id = p.id AND s.last_run_id = $4)
+                           AND NOT EXISTS (SELECT 1 FROM supplier_items s JOIN variants v2 ON v2.id = s.variant_id
+                                            JOIN supplier_staging st ON st.run_id = $4 AND st.match_key = v2.${keyCol}
+                                           WHERE s.supplier_id = $3 AND s.product_id = p.id)
                          FOR UPDATE)
              UPDATE products p SET status = 'ARCHIVED', updated_at = now() FROM o WHERE p.id = o.id RETURNING p.id, o.status`,
             [supplier.tenantId, [...new Set(batch.map((b) => b.product_id))], supplier.id, run.id],
@@ -729,6 +750,5 @@ export class SupplierImporter {
       return rows[0].upload_file;
     });
     if (file) await unlink(file).catch(() => undefined);
-    this.logger.info({ tenantId: supplier.tenantId, supplierId: supplier.id, runId: run.id }, 'supplier import completed');
   }
 }

@@ -3,8 +3,8 @@ import { Variant } from '../pim/variant.entity';
 import { Supplier } from './supplier.entity';
 
 /**
- * A variant a supplier provides: which run last listed it (on_missing acts on the others), its
- * product group key and the supplier's stock figure.
+ * A variant a supplier provides: its product group key, the supplier's stock figure and the last run
+ * that wrote it. A run's on_missing acts on the items whose key is not among the run's staged rows.
  */
 @Entity({ name: 'supplier_items' })
 @Index('idx_supplier_items_supplier_run', ['supplierId', 'lastRunId'])
