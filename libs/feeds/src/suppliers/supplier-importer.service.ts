@@ -187,6 +187,7 @@ export class SupplierImporter {
     if (err instanceof UnsafeTargetError) return new RunFailure(`the supplier URL is not allowed: ${err.message}`);
     if (err instanceof BodyTooLargeError) return new RunFailure(`the file is larger than the ${this.config.supplierMaxBytes}-byte limit`);
     if (err instanceof OutboundRequestError) return new RunFailure(`download failed (${err.kind}): ${err.message}`);
+    if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') return new RunFailure('the uploaded file is no longer in storage; upload it again');
     return err as Error;
   }
 
@@ -296,8 +297,8 @@ export class SupplierImporter {
         );
         if (!state || state.status !== 'applying') return true;
         const rows: StagedRow[] = await m.query(
-          `SELECT seq, line, match_key, data FROM supplier_staging WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT ${SUPPLIER_BATCH}`,
-          [run.id, state.apply_cursor],
+          `SELECT seq, line, match_key, data FROM supplier_staging WHERE run_id = $1 AND tenant_id = $3 AND seq > $2 ORDER BY seq LIMIT ${SUPPLIER_BATCH}`,
+          [run.id, state.apply_cursor, supplier.tenantId],
         );
         if (!rows.length) return true;
         let counts: { created: number; updated: number; unchanged: number; errors: SupplierRunRowError[] };
