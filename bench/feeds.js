@@ -94,9 +94,12 @@ function timeCopyOut(databaseUrl, sql) {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-async function waitRun(base, headers, supplierId, runId) {
+async function waitRun(base, headers, supplierId, runId, t0 = Date.now()) {
+  let stagedAt;
   for (;;) {
     const r = await api(base, headers, 'GET', `/api/v1/suppliers/${supplierId}/runs/${runId}`);
+    if (!stagedAt && (r.status === 'applying' || r.status === 'completed')) stagedAt = (Date.now() - t0) / 1000;
+    r.stagedSeconds = stagedAt;
     if (r.status === 'completed') return r;
     if (r.status === 'failed') throw new Error(`run failed: ${r.error}`);
     await new Promise((res) => setTimeout(res, 50));
@@ -225,6 +228,7 @@ async function main() {
       const copyTimes = [];
       const importTimes = [];
       const rerunTimes = [];
+      const stageTimes = [];
       for (let round = 0; round < 2; round++) {
         await db.query('TRUNCATE bench_supplier_staging');
         copyTimes.push(timePsql(databaseUrl, `\\copy bench_supplier_staging FROM '${file}' WITH (FORMAT csv, HEADER true)`));
@@ -233,8 +237,9 @@ async function main() {
         const s = await api(procs.base, acct.headers, 'POST', '/api/v1/suppliers', { name: 'Bench supplier', url, format: 'csv', mapping, on_missing: 'archive' });
         let t0 = Date.now();
         let run = await api(procs.base, acct.headers, 'POST', `/api/v1/suppliers/${s.id}/run`);
-        let done = await waitRun(procs.base, acct.headers, s.id, run.run_id);
+        let done = await waitRun(procs.base, acct.headers, s.id, run.run_id, t0);
         importTimes.push((Date.now() - t0) / 1000);
+        stageTimes.push(done.stagedSeconds);
         if (done.created !== rows) throw new Error(`expected ${rows} created, got ${JSON.stringify(done)}`);
         await drainEvents(db);
         t0 = Date.now();
@@ -242,13 +247,14 @@ async function main() {
         done = await waitRun(procs.base, acct.headers, s.id, run.run_id);
         rerunTimes.push((Date.now() - t0) / 1000);
         if (done.unchanged !== rows) throw new Error(`expected ${rows} unchanged, got ${JSON.stringify(done)}`);
-        process.stderr.write(`  round ${round + 1}: COPY ${copyTimes[round].toFixed(2)} s, first import ${importTimes[round].toFixed(2)} s, unchanged re-run ${rerunTimes[round].toFixed(2)} s\n`);
+        process.stderr.write(`  round ${round + 1}: COPY ${copyTimes[round].toFixed(2)} s, first import ${importTimes[round].toFixed(2)} s (staged after ${stageTimes[round].toFixed(2)} s), unchanged re-run ${rerunTimes[round].toFixed(2)} s\n`);
         await drainEvents(db);
       }
       server.close();
       fs.unlinkSync(file);
       const c = median(copyTimes);
       results.push({ name: '100k-row supplier CSV import (first run: creates, audit, events) vs COPY into a staging table (seconds)', candidate: Number(median(importTimes).toFixed(2)), baseline: Number(c.toFixed(2)), ratio: Number((median(importTimes) / c).toFixed(2)), goal: '≤ 5' });
+      results.push({ name: 'of which the stage phase (download, parse, map, validate, stage 100k rows) vs the same COPY (seconds)', candidate: Number(median(stageTimes).toFixed(2)), baseline: Number(c.toFixed(2)), ratio: Number((median(stageTimes) / c).toFixed(2)), goal: '(info)' });
       results.push({ name: '100k-row supplier CSV re-import (all unchanged) vs the same COPY (seconds)', candidate: Number(median(rerunTimes).toFixed(2)), baseline: Number(c.toFixed(2)), ratio: Number((median(rerunTimes) / c).toFixed(2)), goal: '(info)' });
     }
     report(results);
