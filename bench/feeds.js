@@ -63,8 +63,9 @@ async function generateUnderTime(env, base, headers, feedId) {
   }
   const seconds = (Date.now() - t0) / 1000;
   const workerPid = Number(execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n')[0]);
+  // 'close', not 'exit': the report of /usr/bin/time is read to its end
   await new Promise((resolve) => {
-    child.on('exit', resolve);
+    child.on('close', resolve);
     process.kill(workerPid, 'SIGTERM');
   });
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);

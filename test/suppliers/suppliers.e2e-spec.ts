@@ -397,6 +397,34 @@ describe('supplier imports', () => {
     });
   });
 
+  describe('TSV imports', () => {
+    it('imports a tab-separated upload with the default currency, options and a variant attribute', async () => {
+      const s = await create(a, {
+        name: 'Tabs',
+        format: 'tsv',
+        currency: 'SEK',
+        mapping: [
+          { source: 'art_nr', target: 'sku' },
+          { source: 'namn', target: 'title' },
+          { source: 'pris', target: 'price', transform: { multiply: 1.25, round: 0 } },
+          { source: 'farg', target: 'options.Color', transform: { map: { blå: 'Blue', röd: 'Red' } } },
+          { source: 'vikt', target: 'weight_grams' },
+        ],
+      });
+      expect(s.status).toBe(201);
+      expect(s.body.url).toBeNull();
+      expect((await stack.http.post(`/api/v1/suppliers/${s.body.id}/run`).set(a.headers)).body.code).toBe('SUPPLIER_NO_URL');
+      const body = 'art_nr\tnamn\tpris\tfarg\tvikt\nTSV-1\tTröja, "ull"\t100,50\tblå\t350\nTSV-2\tMössa\t80\tröd\tx\n';
+      const res = await stack.http.post(`/api/v1/suppliers/${s.body.id}/upload`).set(a.headers).set('Content-Type', 'text/tab-separated-values').send(body);
+      expect(res.status).toBe(202);
+      const run = await waitRun(a, s.body.id, res.body.run_id);
+      expect(run).toMatchObject({ created: 1, failed: 1 });
+      expect(run.errors[0]).toMatchObject({ line: 3, key: 'TSV-2', reason: 'weight_grams "x" is not a number' });
+      const [v] = await variants(a.tenantId, 'TSV');
+      expect(v).toMatchObject({ sku: 'TSV-1', title: 'Tröja, "ull"', price: '126.0000', currency: 'SEK', options: { Color: 'Blue' } });
+    });
+  });
+
   describe('limits and outbound safety', () => {
     it('stops a download past SUPPLIER_MAX_BYTES (also when gzip hides the size) and follows redirects within limits', async () => {
       const big = `${HEADER}\n${csvRows(4000, 'BIG').join('\n')}\n`;
