@@ -1,7 +1,7 @@
 /*
  * bench:feeds — in one run (issue #8 "Done when"):
  *  1. Google Shopping XML generation of a 100k-variant and a 1M-variant catalog, each by a fresh worker
- *     under /usr/bin/time -v: time(1M) ≤ 11× time(100k), peak RSS(1M) ≤ 1.2× peak RSS(100k);
+ *     (peak RSS = the kernel's VmHWM of that process): time(1M) ≤ 11× time(100k), peak RSS(1M) ≤ 1.2× peak RSS(100k);
  *  2. XML items/s against the rows/s of `COPY (<the feed's source SELECT>) TO STDOUT` of the same
  *     columns (goal ≥ 0.25×), alternating;
  *  3. a 100k-row supplier CSV import (download from a local HTTP server, parse, stage, create 100k
@@ -45,11 +45,13 @@ async function api(base, headers, method, url, body) {
   return text ? JSON.parse(text) : null;
 }
 
-/** One generation of the feed by a fresh worker under /usr/bin/time -v: seconds, items and peak RSS. */
-async function generateUnderTime(env, base, headers, feedId) {
-  const child = spawn('/usr/bin/time', ['-v', process.execPath, path.join(root, 'dist/apps/worker/src/main.js')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d.toString()));
+/**
+ * One generation of the feed by a fresh worker: seconds, items and the worker's peak RSS — the kernel's
+ * high-water mark VmHWM from /proc/<pid>/status, read just before the worker is stopped (the figure
+ * `/usr/bin/time -v` reports as "Maximum resident set size").
+ */
+async function generateMeasured(env, base, headers, feedId) {
+  const child = spawn(process.execPath, [path.join(root, 'dist/apps/worker/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise((r) => setTimeout(r, 2000));
   const before = await api(base, headers, 'GET', `/api/v1/feeds/${feedId}`);
   const t0 = Date.now();
@@ -62,14 +64,13 @@ async function generateUnderTime(env, base, headers, feedId) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = (Date.now() - t0) / 1000;
-  const workerPid = Number(execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n')[0]);
-  // 'close', not 'exit': the report of /usr/bin/time is read to its end
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
   await new Promise((resolve) => {
     child.on('close', resolve);
-    process.kill(workerPid, 'SIGTERM');
+    child.kill('SIGTERM');
   });
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  if (!m) throw new Error(`no RSS figure from /usr/bin/time:\n${stderr.slice(-2000)}`);
+  if (!m) throw new Error('no VmHWM in /proc status');
   return { seconds, items: after.item_count, excluded: after.excluded_count, mb: Number(m[1]) / 1024 };
 }
 
@@ -152,7 +153,7 @@ async function main() {
       const small = [];
       const copySmall = [];
       for (let i = 0; i < 3; i++) {
-        const g = await generateUnderTime(env, procs.base, acct.headers, feed.id);
+        const g = await generateMeasured(env, procs.base, acct.headers, feed.id);
         small.push(g);
         copySmall.push(timeCopyOut(databaseUrl, sql));
         process.stderr.write(`  100k round ${i + 1}: XML ${g.items} items in ${g.seconds.toFixed(2)} s (peak RSS ${g.mb.toFixed(1)} MB), COPY ${copySmall[i].toFixed(2)} s\n`);
@@ -164,7 +165,7 @@ async function main() {
       const big = [];
       const copyBig = [];
       for (let i = 0; i < 2; i++) {
-        const g = await generateUnderTime(env, procs.base, acct.headers, feed.id);
+        const g = await generateMeasured(env, procs.base, acct.headers, feed.id);
         big.push(g);
         copyBig.push(timeCopyOut(databaseUrl, sql));
         process.stderr.write(`  1M round ${i + 1}: XML ${g.items} items in ${g.seconds.toFixed(2)} s (peak RSS ${g.mb.toFixed(1)} MB), COPY ${copyBig[i].toFixed(2)} s\n`);
