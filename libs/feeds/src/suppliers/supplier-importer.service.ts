@@ -19,6 +19,8 @@ import { MalformedFileError, parseSupplierStream } from './parsers';
 
 /** Rows staged per statement and applied per transaction. */
 export const SUPPLIER_BATCH = 2000;
+/** Runs with at least this many rows to apply refresh the catalog tables' statistics first. */
+const ANALYZE_AFTER_ROWS = 10_000;
 /** Row errors kept on a run (all are counted). */
 export const MAX_RUN_ERRORS = 1000;
 
@@ -289,6 +291,12 @@ export class SupplierImporter {
   }
 
   private async apply(supplier: Supplier, run: SupplierRun): Promise<void> {
+    // A large run changes the tables' statistics (a new tenant's first import especially): refresh
+    // them once, so that the batches' lookups keep index plans instead of scanning the tenant.
+    const [{ n }]: { n: number }[] = await this.db.query(`SELECT rows_staged - rows_applied AS n FROM supplier_runs WHERE id = $1`, [run.id]);
+    if (n >= ANALYZE_AFTER_ROWS) {
+      await this.db.query(`ANALYZE products, variants, media, supplier_items`).catch((err: Error) => this.logger.warn({ err: err.message }, 'ANALYZE before a supplier import failed; continuing'));
+    }
     for (;;) {
       const done = await this.db.transaction(async (m) => {
         const [state]: { status: string; apply_cursor: number }[] = await m.query(
@@ -346,7 +354,7 @@ export class SupplierImporter {
               v.attributes AS variant_attributes, p.title, p.description, p.status, p.brand_id, p.category_id, p.attributes,
               ${mapsImages ? `(SELECT array_agg(md.url ORDER BY md.sort_order, md.created_at, md.id) FROM media md WHERE md.product_id = p.id AND md.variant_id IS NULL)` : 'NULL::text[]'} AS images,
               si.stock, si.variant_id IS NOT NULL AS linked, si.group_key
-         FROM variants v JOIN products p ON p.id = v.product_id AND p.tenant_id = v.tenant_id
+         FROM variants v JOIN products p ON p.id = v.product_id
          LEFT JOIN supplier_items si ON si.supplier_id = $3 AND si.variant_id = v.id
         WHERE v.tenant_id = $1 AND v.${keyCol} = ANY($2::text[])`,
       [tenantId, keys, supplier.id],
