@@ -348,15 +348,18 @@ export class SupplierImporter {
     const keyCol = supplier.matchOn === 'sku' ? 'sku' : 'barcode';
     const keys = rows.map((r) => r.match_key);
 
+    // keys joined from unnest(), not `= ANY(array)`: with an array PostgreSQL may pick the trigram
+    // index on sku (GIN) and recheck thousands of keys, which took seconds per batch
     const existing: (ExistingRow & { key: string })[] = await m.query(
       `SELECT v.${keyCol} AS key, v.id AS variant_id, v.product_id, v.sku, v.barcode, v.title AS variant_title, v.price::text AS price,
               v.compare_at_price::text AS compare_at_price, v.cost_price::text AS cost_price, v.currency, v.weight_grams, v.options,
               v.attributes AS variant_attributes, p.title, p.description, p.status, p.brand_id, p.category_id, p.attributes,
               ${mapsImages ? `(SELECT array_agg(md.url ORDER BY md.sort_order, md.created_at, md.id) FROM media md WHERE md.product_id = p.id AND md.variant_id IS NULL)` : 'NULL::text[]'} AS images,
               si.stock, si.variant_id IS NOT NULL AS linked, si.group_key
-         FROM variants v JOIN products p ON p.id = v.product_id
-         LEFT JOIN supplier_items si ON si.supplier_id = $3 AND si.variant_id = v.id
-        WHERE v.tenant_id = $1 AND v.${keyCol} = ANY($2::text[])`,
+         FROM unnest($2::text[]) AS k(key)
+         JOIN variants v ON v.tenant_id = $1 AND v.${keyCol} = k.key
+         JOIN products p ON p.id = v.product_id
+         LEFT JOIN supplier_items si ON si.supplier_id = $3 AND si.variant_id = v.id`,
       [tenantId, keys, supplier.id],
     );
     const byKey = new Map<string, (ExistingRow & { key: string })[]>();
@@ -413,7 +416,10 @@ export class SupplierImporter {
     if (supplier.matchOn === 'barcode') {
       const wanted = rows.map((r) => r.data.sku).filter((s): s is string => !!s);
       if (wanted.length) {
-        const t: { sku: string; barcode: string | null }[] = await m.query(`SELECT sku, barcode FROM variants WHERE tenant_id = $1 AND sku = ANY($2::text[])`, [tenantId, wanted]);
+        const t: { sku: string; barcode: string | null }[] = await m.query(
+          `SELECT v.sku, v.barcode FROM unnest($2::text[]) AS k(sku) JOIN variants v ON v.tenant_id = $1 AND v.sku = k.sku`,
+          [tenantId, wanted],
+        );
         for (const x of t) takenSkus.add(`${x.sku}\u0000${x.barcode ?? ''}`);
       }
     }
