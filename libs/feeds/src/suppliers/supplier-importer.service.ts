@@ -293,7 +293,7 @@ export class SupplierImporter {
   private async apply(supplier: Supplier, run: SupplierRun): Promise<void> {
     // A large run changes the tables' statistics (a new tenant's first import especially): refresh
     // them once, so that the batches' lookups keep index plans instead of scanning the tenant.
-    const [{ n }]: { n: number }[] = await this.db.query(`SELECT rows_staged - rows_applied AS n FROM supplier_runs WHERE id = $1`, [run.id]);
+    const [{ n }]: { n: number }[] = await this.db.query(`SELECT rows_staged - rows_applied AS n FROM supplier_runs WHERE id = $1 AND tenant_id = $2`, [run.id, supplier.tenantId]);
     if (n >= ANALYZE_AFTER_ROWS) {
       await this.db.query(`ANALYZE products, variants, media, supplier_items`).catch((err: Error) => this.logger.warn({ err: err.message }, 'ANALYZE before a supplier import failed; continuing'));
     }
