@@ -7,6 +7,7 @@ import { Orders1795450000000 } from './1795450000000-Orders';
 import { WebhookRetention1796040020868 } from './1796040020868-WebhookRetention';
 import { DeveloperApi1796040033196 } from './1796040033196-DeveloperApi';
 import { PluginShopify1796040092399 } from './1796040092399-PluginShopify';
+import { Suppliers1796040888540 } from './1796040888540-Suppliers';
 import { Storefront1796050000000 } from './1796050000000-Storefront';
 
 /**
@@ -23,5 +24,6 @@ export const MIGRATIONS: Function[] = [
   WebhookRetention1796040020868,
   DeveloperApi1796040033196,
   PluginShopify1796040092399,
+  Suppliers1796040888540,
   Storefront1796050000000,
 ];

@@ -27,6 +27,7 @@ import { AgentsModule } from './agents/agents.module';
 import { OrdersModule } from './orders/orders.module';
 import { DeveloperOrdersModule } from './developer-orders/developer-orders.module';
 import { StorefrontModule } from './storefront/storefront.module';
+import { SuppliersModule } from './suppliers/suppliers.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         OrdersModule,
         DeveloperOrdersModule,
         StorefrontModule,
+        SuppliersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

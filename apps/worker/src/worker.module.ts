@@ -10,7 +10,8 @@ import { PimBulkProcessor } from './processors/pim-bulk.processor';
 import { PimExportProcessor } from './processors/pim-export.processor';
 import { WebhookDeliveryService, WebhookFanout, WebhookSecrets, WebhookSweeper } from '@synq/webhooks';
 import { WebhookDeliverProcessor } from './processors/webhook-deliver.processor';
-import { FeedGenerator, FeedRefresher } from '@synq/feeds';
+import { FeedGenerator, FeedRefresher, SupplierImporter, SupplierRunQueue, SupplierScheduler } from '@synq/feeds';
+import { SupplierImportProcessor } from './processors/supplier-import.processor';
 import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
@@ -62,6 +63,11 @@ export class WorkerModule {
         OrdersPullProcessor,
         InventoryChangedProcessor,
         InventoryPushProcessor,
+        // supplier imports: the import job and the schedule check
+        SupplierRunQueue,
+        SupplierImporter,
+        SupplierScheduler,
+        SupplierImportProcessor,
       ],
     };
   }

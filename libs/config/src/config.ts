@@ -118,6 +118,14 @@ export interface AppConfig {
   ordersPullIntervalMs: number;
   /** How far back the first pull of a connection looks. */
   ordersPullLookbackHours: number;
+  /** A supplier file may not be larger than this (bytes, after decompression). */
+  supplierMaxBytes: number;
+  /** A supplier download must finish within this time. */
+  supplierDownloadTimeoutMs: number;
+  /** Supplier URLs may be plain http (besides https). */
+  supplierAllowHttp: boolean;
+  /** How often the worker looks for scheduled supplier imports that are due. */
+  supplierScheduleCheckMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -323,6 +331,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     stripeCheckoutExpiresMinutes: int(env, 'STRIPE_CHECKOUT_EXPIRES_MINUTES', 60, 30, 1440),
     rateLimitStorefrontPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_PER_MINUTE', 60, 1, 1_000_000_000),
     rateLimitStorefrontKeyPerMinute: int(env, 'RATE_LIMIT_STOREFRONT_KEY_PER_MINUTE', 600, 1, 1_000_000_000),
+    supplierMaxBytes: int(env, 'SUPPLIER_MAX_BYTES', 500 * 1024 * 1024, 1024, 20 * 1024 * 1024 * 1024),
+    supplierDownloadTimeoutMs: int(env, 'SUPPLIER_DOWNLOAD_TIMEOUT_MS', 600_000, 1_000, 6 * 3600_000),
+    supplierAllowHttp: bool(env, 'SUPPLIER_ALLOW_HTTP', true),
+    supplierScheduleCheckMs: int(env, 'SUPPLIER_SCHEDULE_CHECK_MS', 30_000, 100, 3_600_000),
   };
 }
 

@@ -1,3 +1,4 @@
 export * from './address';
 export * from './safe-target';
 export * from './safe-fetch';
+export * from './safe-get';

@@ -40,3 +40,10 @@ export function hasAtMostDecimals(n: number, decimals: number): boolean {
   const dot = s.indexOf('.');
   return dot === -1 || s.length - dot - 1 <= decimals;
 }
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** A real ISO 4217 currency code (upper case), from the runtime's ICU data. */
+export function isCurrencyCode(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Z]{3}$/.test(v) && CURRENCIES.has(v);
+}

@@ -44,6 +44,11 @@ export interface JobPayloads {
   'inventory.changed': { tenantId: string; variantIds: string[] };
   /** Push the pending stock figures of one channel to its platform (one update per channel per burst). */
   'inventory.push': { tenantId: string; channelId: string };
+  /**
+   * Run one supplier import (download or upload → parse → stage → apply in batches → on_missing).
+   * Resumes where a killed attempt stopped; the job id is the run id.
+   */
+  'supplier.import': { tenantId: string; supplierId: string; runId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -78,6 +83,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'orders.pull': { queue: 'imports', attempts: 5 },
   'inventory.changed': { queue: 'sync', attempts: 10 },
   'inventory.push': { queue: 'sync', attempts: 10 },
+  'supplier.import': { queue: 'imports', attempts: 5 },
 };
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];

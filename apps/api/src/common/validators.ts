@@ -1,11 +1,8 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+import { isCurrencyCode } from '@synq/pim';
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
-export function isCurrencyCode(v: unknown): v is string {
-  return typeof v === 'string' && /^[A-Z]{3}$/.test(v) && CURRENCIES.has(v);
-}
+export { isCurrencyCode };
 
 /** A real ISO 4217 currency code (upper case), from the runtime's ICU data. */
 export function IsCurrencyCode(options?: ValidationOptions): PropertyDecorator {

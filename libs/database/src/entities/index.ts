@@ -46,6 +46,7 @@ import {
   OrderReturn,
 } from './orders';
 import { CheckoutSession, Quote, Storefront, StorefrontFile, StripeAccount, StripeEvent } from './storefront';
+import { Supplier, SupplierItem, SupplierRun, SupplierStagingRow } from './suppliers';
 
 export { Plan, Tenant, Organization, User, Membership, PluginSite, ApiKey, TenantSettings, AuditEvent, DomainEvent, OutboxEntry };
 export { WebhookEndpoint, WebhookDelivery, WebhookAttempt };
@@ -58,6 +59,7 @@ export * from './sync';
 export * from './listings';
 export * from './orders';
 export * from './storefront';
+export * from './suppliers';
 
 /** Every entity of the schema; feature issues append theirs here. */
 export const ENTITIES = [
@@ -125,4 +127,9 @@ export const ENTITIES = [
   StorefrontFile,
   CheckoutSession,
   StripeEvent,
+  // supplier imports
+  Supplier,
+  SupplierRun,
+  SupplierStagingRow,
+  SupplierItem,
 ];
