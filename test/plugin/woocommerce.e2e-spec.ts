@@ -216,6 +216,11 @@ describe('plugin: WooCommerce store connect, webhooks, disconnect, sync status',
 
     const feed = await stack.http.post('/api/v1/feeds').set(acct.headers).send({ name: 'Google', slug: `g-${acct.tenantId.slice(0, 8)}`, format: 'xml', template: 'google_shopping', currency: 'USD', link_template: 'https://shop.example/p/{handle}', published: false });
     expect(feed.status).toBe(201);
+    const supplier = await stack.http
+      .post('/api/v1/suppliers')
+      .set(acct.headers)
+      .send({ name: 'Mug wholesaler', format: 'csv', mapping: [{ source: 'SKU', target: 'sku' }, { source: 'Name', target: 'title' }] });
+    expect(supplier.status).toBe(201);
     const product = await stack.http.post('/api/v1/pim/products').set(acct.headers).send({ title: 'Status Mug', variants: [{ sku: 'MUG-STATUS-1', price: 12.5, currency: 'EUR' }] });
     expect(product.status).toBe(201);
     expect((await stack.http.post('/unified/sync/push/product').set(acct.headers).send({ productId: product.body.id, action: 'UPSERT' })).status).toBe(202);
@@ -225,7 +230,7 @@ describe('plugin: WooCommerce store connect, webhooks, disconnect, sync status',
       const r = await stack.http.get('/api/sync/status').set(auth);
       return r.body.products_synced === 1 ? r : undefined;
     });
-    expect(now.body).toMatchObject({ suppliers: 0, feeds: 1, products_synced: 1, last_sync: expect.stringMatching(/Z$/) });
+    expect(now.body).toMatchObject({ suppliers: 1, feeds: 1, products_synced: 1, last_sync: expect.stringMatching(/Z$/) });
     expect(Date.parse(now.body.last_activity)).toBeGreaterThanOrEqual(Date.parse(now.body.last_sync));
     // another account sees its own numbers only
     const stranger = await registerAccount(stack, 'Stranger');
