@@ -198,6 +198,20 @@ describe('supplier imports', () => {
         vattrs: { availability: 'in_stock' },
       });
       expect(v[2].vattrs).toEqual({ availability: 'out_of_stock' }); // Qty 0
+      // the supplier's stock is the variants' on hand in inventory, written as movements of this run
+      const levels = await stack.db.pool.query(
+        `SELECT v.sku, si.stock, l.on_hand, l.reserved FROM supplier_items si JOIN variants v ON v.id = si.variant_id
+           LEFT JOIN inventory_levels l ON l.variant_id = v.id WHERE v.tenant_id = $1 AND v.sku LIKE 'CSV-%' ORDER BY v.sku`,
+        [a.tenantId],
+      );
+      expect(levels.rows).toHaveLength(5);
+      for (const l of levels.rows) expect(l.on_hand).toBe(l.stock);
+      expect(levels.rows[2]).toMatchObject({ on_hand: 0 });
+      const inv = await stack.http.get('/api/v1/inventory?sku=CSV-1').set(a.headers);
+      expect(inv.status).toBe(200);
+      expect(inv.body[0]).toMatchObject({ on_hand: levels.rows[0].stock, available: levels.rows[0].stock });
+      const moves = await stack.db.pool.query(`SELECT count(*)::int AS n FROM inventory_movements WHERE tenant_id = $1 AND reference = $2 AND kind = 'set'`, [a.tenantId, run.id]);
+      expect(moves.rows[0].n).toBe(levels.rows.filter((l) => l.stock > 0).length);
       // the changes flow like any other: audit, product.created events with a dispatch job
       const ev = await stack.db.pool.query(`SELECT data FROM events WHERE tenant_id = $1 AND type = 'product.created' AND data->>'supplier_run_id' = $2`, [a.tenantId, run.id]);
       expect(ev.rows).toHaveLength(5);
@@ -339,6 +353,8 @@ describe('supplier imports', () => {
       expect(after.find((x) => x.sku === 'XML-2')).toMatchObject({ status: 'ACTIVE', vattrs: { availability: 'out_of_stock' } });
       const stock = await stack.db.pool.query(`SELECT stock FROM supplier_items si JOIN variants v ON v.id = si.variant_id WHERE v.sku = 'XML-2' AND v.tenant_id = $1`, [a.tenantId]);
       expect(stock.rows[0].stock).toBe(0);
+      const onHand = await stack.db.pool.query(`SELECT l.on_hand FROM inventory_levels l JOIN variants v ON v.id = l.variant_id WHERE v.sku = 'XML-2' AND v.tenant_id = $1`, [a.tenantId]);
+      expect(onHand.rows[0].on_hand).toBe(0);
 
       // malformed XML: the run fails, nothing changes
       fake.put('/tees.xml', { body: feed(item('XML-1', 'TEE', 'S', '5.00 USD')).replace('</channel>', ''), contentType: 'application/xml' });

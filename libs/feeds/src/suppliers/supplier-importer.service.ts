@@ -13,6 +13,7 @@ import { isProductLimitError, queryRows, Supplier, SupplierRun, SupplierRunRowEr
 import { ChangeRecorder, OutboxService } from '@synq/events';
 import { BodyTooLargeError, OutboundRequestError, safeGet, UnsafeTargetError } from '@synq/http';
 import { LOGGER, Logger } from '@synq/logger';
+import { InventoryService, StockDelta } from '@synq/orders';
 import { AttributeDefinition, slugify, toUnits } from '@synq/pim';
 import { MapContext, mapRecord, MappedRow } from './mapping';
 import { MalformedFileError, parseSupplierStream } from './parsers';
@@ -111,6 +112,7 @@ export class SupplierImporter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly changes: ChangeRecorder,
+    private readonly inventory: InventoryService,
   ) {
     this.box = new SecretBox(config.encryptionKey);
   }
@@ -671,8 +673,38 @@ export class SupplierImporter {
         [supplier.id, t, run.id, JSON.stringify(items)],
       );
     }
+    const stocked = items.filter((x) => x.stock !== null) as { variant_id: string; stock: number }[];
+    if (stocked.length) await this.setStock(m, ctx, run, stocked);
     if (audit.length || events.length) await this.changes.record(m, ctx, { audit, events });
     return { created, updated, unchanged, errors };
+  }
+
+  /**
+   * The supplier's stock figures become the variants' on-hand at the tenant's default location,
+   * through the inventory module's one write primitive inside the batch's transaction: movement rows
+   * (kind `set`, reference = the run), stock.low, and the push of available stock to every channel.
+   * Units already reserved by pending orders are kept (on hand never drops below reserved), so an
+   * import never makes available negative nor fails a batch on a short line.
+   */
+  private async setStock(m: EntityManager, ctx: TenantContext, run: SupplierRun, rows: { variant_id: string; stock: number }[]): Promise<void> {
+    const loc = await this.inventory.defaultLocationId(ctx.tenantId, m);
+    const ids = [...new Set(rows.map((r) => r.variant_id))].sort();
+    await m.query(
+      `INSERT INTO inventory_levels (tenant_id, variant_id, location_id)
+       SELECT $1, v.id, $2 FROM variants v WHERE v.tenant_id = $1 AND v.id = ANY($3::uuid[]) ON CONFLICT DO NOTHING`,
+      [ctx.tenantId, loc, ids],
+    );
+    const current: { variant_id: string; on_hand: number; reserved: number }[] = await m.query(
+      `SELECT variant_id, on_hand, reserved FROM inventory_levels WHERE tenant_id = $1 AND location_id = $2 AND variant_id = ANY($3::uuid[]) ORDER BY variant_id FOR UPDATE`,
+      [ctx.tenantId, loc, ids],
+    );
+    const target = new Map(rows.map((r) => [r.variant_id, Math.max(0, r.stock)]));
+    const deltas: StockDelta[] = [];
+    for (const c of current) {
+      const want = Math.max(target.get(c.variant_id) ?? c.on_hand, c.reserved);
+      if (want !== c.on_hand) deltas.push({ variantId: c.variant_id, onHand: want - c.on_hand, reserved: 0 });
+    }
+    if (deltas.length) await this.inventory.apply(m, ctx, loc, deltas, { kind: 'set', reason: 'supplier import', reference: run.id });
   }
 
   // ------------------------------------------------------------------ on_missing
@@ -733,6 +765,7 @@ export class SupplierImporter {
               WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND attributes->>'availability' IS DISTINCT FROM 'out_of_stock' RETURNING id, product_id`,
             [supplier.tenantId, variantIds],
           );
+          await this.setStock(m, ctx, run, variantIds.map((id) => ({ variant_id: id, stock: 0 })));
           for (const z of zeroed) {
             audit.push({ action: 'product.updated', resourceType: 'product', resourceId: z.product_id, before: { variant: { id: z.id, stock: null } }, after: { variant: { id: z.id, stock: 0 } } });
             events.push({ type: 'variant.updated', data: { product_id: z.product_id, variant_id: z.id, changed_fields: ['attributes.availability'] } });
