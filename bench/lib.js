@@ -98,7 +98,7 @@ async function startProcesses({ databaseUrl, worker = false, env = {}, nodeArgs 
         procs.map(
           (p) =>
             new Promise((resolve) => {
-              if (p.exitCode !== null) return resolve();
+              if (p.exitCode !== null || p.signalCode !== null) return resolve();
               p.once('exit', resolve);
               p.kill('SIGTERM');
               setTimeout(() => p.kill('SIGKILL'), 10000).unref();

@@ -112,6 +112,8 @@ async function main() {
     const bulkAcct = await registerBenchAccount(procs.base);
     await db.query(`UPDATE tenants SET plan = 'pro' WHERE id = $1`, [bulkAcct.tenantId]);
     await seed(db, bulkAcct.tenantId, 100_000, 'Bulk');
+    await db.query('VACUUM ANALYZE products');
+    await db.query('VACUUM ANALYZE variants');
     await procs.stop();
     procs = await startProcesses({ databaseUrl, worker: true });
     const sqlTimes = [];
