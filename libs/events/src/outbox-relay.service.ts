@@ -131,7 +131,7 @@ export function coalesceOutboxRows(rows: PendingRow[], now: number): EnqueueItem
     if (!g) return;
     groups.delete(key);
     const jobId = g.rowIds.length === 1 ? g.rowIds[0] : `m-${createHash('sha256').update(g.rowIds.join(',')).digest('hex').slice(0, 40)}`;
-    items[g.at] = { name: g.name, data: { ...g.data, [g.list]: g.ids }, jobId };
+    items[g.at] = { name: g.name, data: { ...g.data, [g.list]: [...new Set(g.ids)] }, jobId };
   };
   for (const r of rows) {
     const spec = MERGEABLE[r.job_name];

@@ -18,9 +18,9 @@ describe('coalesceOutboxRows', () => {
     expect(items[2]).toMatchObject({ name: 'event.dispatch', jobId: rows[2].id, data: { tenantId: T2, eventIds: ['e2'] } });
   });
 
-  it('merges sync.fanout rows of one tenant, action and force', () => {
+  it('merges sync.fanout rows of one tenant, action and force (each product once)', () => {
     const fan = (tenantId: string, action: string, productIds: string[], force = false) => row('sync.fanout', { tenantId, productIds, action, force });
-    const items = coalesceOutboxRows([fan(T1, 'UPSERT', ['a']), fan(T1, 'DELETE', ['b']), fan(T1, 'UPSERT', ['c']), fan(T1, 'UPSERT', ['d'], true), fan(T2, 'UPSERT', ['e'])], 0);
+    const items = coalesceOutboxRows([fan(T1, 'UPSERT', ['a']), fan(T1, 'DELETE', ['b']), fan(T1, 'UPSERT', ['c']), fan(T1, 'UPSERT', ['a']), fan(T1, 'UPSERT', ['d'], true), fan(T2, 'UPSERT', ['e'])], 0);
     expect(items.map((i) => [i.data.tenantId, i.data.action, i.data.force, i.data.productIds])).toEqual([
       [T1, 'UPSERT', false, ['a', 'c']],
       [T1, 'DELETE', false, ['b']],
