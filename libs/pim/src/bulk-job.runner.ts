@@ -7,7 +7,13 @@ import { prefixedId } from '@synq/events';
 import { filtersFromJson } from './catalog-export.runner';
 import { productWhere } from './product-query';
 
-export const BULK_BATCH = 2000;
+export const BULK_BATCH = 5000;
+/**
+ * A UUID whose first 48 bits are the current time in milliseconds (the UUIDv7 layout, random rest):
+ * a batch's audit rows go to the right edge of the audit table's primary-key index instead of a
+ * random page each.
+ */
+const TIME_ORDERED_UUID = `encode(overlay(uuid_send(gen_random_uuid()) placing substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 'hex')::uuid`;
 const MAX_ERRORS = 1000;
 
 export interface BulkPayload {
@@ -182,8 +188,8 @@ export class BulkJobRunner {
       `WITH o AS MATERIALIZED (SELECT p.id, p.status, p.category_id, p.brand_id, p.attributes FROM products p WHERE ${batch}),
             n AS (UPDATE products p SET ${sets.join(', ')} WHERE ${batch} AND NOT (p.id = ANY(${skipParam}::uuid[]))${changedOnly}
                   RETURNING p.id, p.status, p.category_id, p.brand_id, p.attributes),
-            a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
-                  SELECT ${t}, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
+            a AS (INSERT INTO audit_events (id, tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
+                  SELECT ${TIME_ORDERED_UUID}, ${t}, ${p.add(job.orgId)}::uuid, 'system', 'bulk_job:' || ${jobParam}, 'product.updated', 'product', n.id::text, ${changes}${priceNote}, NULL
                     FROM n JOIN o ON o.id = n.id),
             e AS (INSERT INTO events (id, tenant_id, type, data)
                   SELECT ev.eid, ${t}, 'product.updated', jsonb_build_object('product_id', n.id, 'bulk_job_id', ${jobParam}::text)
@@ -202,8 +208,8 @@ export class BulkJobRunner {
     const evtIds = ids.map(() => prefixedId('evt'));
     const rows: { n: number }[] = await m.query(
       `WITH d AS (DELETE FROM products WHERE id = ANY($1::uuid[]) AND tenant_id = $2 RETURNING id, title, status),
-            a AS (INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes)
-                  SELECT $2, $3::uuid, 'system', 'bulk_job:' || $4, 'product.deleted', 'product', d.id::text,
+            a AS (INSERT INTO audit_events (id, tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes)
+                  SELECT ${TIME_ORDERED_UUID}, $2, $3::uuid, 'system', 'bulk_job:' || $4, 'product.deleted', 'product', d.id::text,
                          jsonb_build_object('title', jsonb_build_object('from', d.title), 'status', jsonb_build_object('from', d.status))
                     FROM d),
             e AS (INSERT INTO events (id, tenant_id, type, data)
