@@ -22,17 +22,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { Client } = require('pg');
-const { transformSync } = require('@swc/core');
 const { freshDatabase, dropDatabase, startProcesses, registerBenchAccount, median, root } = require('./lib');
 
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    module: { type: 'commonjs' },
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-  });
-  module._compile(code, filename);
-};
+require('../test/helpers/ts-register'); // the fakes are TypeScript
 const { FakeShopify } = require('../test/fakes/fake-shopify.ts');
 const { FakeWooCommerce } = require('../test/fakes/fake-woocommerce.ts');
 const { FakeUnified } = require('../test/fakes/fake-unified.ts');
