@@ -67,7 +67,7 @@ async function waitHttp(url, timeoutMs = 30000) {
 }
 
 /** Starts the built api (and optionally the worker) with the rate limit lifted. */
-async function startProcesses({ databaseUrl, worker = false, env = {} }) {
+async function startProcesses({ databaseUrl, worker = false, env = {}, nodeArgs = [] }) {
   const port = await freePort();
   const prefix = `synqbench_${process.pid}`;
   const common = {
@@ -85,19 +85,20 @@ async function startProcesses({ databaseUrl, worker = false, env = {} }) {
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
     ...env,
   };
-  const procs = [spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], { env: common, stdio: ['ignore', 'inherit', 'inherit'] })];
-  if (worker) procs.push(spawn(process.execPath, [path.join(root, 'dist/apps/worker/src/main.js')], { env: common, stdio: ['ignore', 'inherit', 'inherit'] }));
+  const procs = [spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/apps/api/src/main.js')], { env: common, stdio: ['ignore', 'inherit', 'inherit'] })];
+  if (worker) procs.push(spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/apps/worker/src/main.js')], { env: common, stdio: ['ignore', 'inherit', 'inherit'] }));
   const base = `http://127.0.0.1:${port}`;
   await waitHttp(`${base}/health/live`);
   return {
     base,
     env: common,
+    pids: procs.map((p) => p.pid),
     async stop() {
       await Promise.all(
         procs.map(
           (p) =>
             new Promise((resolve) => {
-              if (p.exitCode !== null) return resolve();
+              if (p.exitCode !== null || p.signalCode !== null) return resolve();
               p.once('exit', resolve);
               p.kill('SIGTERM');
               setTimeout(() => p.kill('SIGKILL'), 10000).unref();

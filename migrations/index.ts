@@ -9,6 +9,7 @@ import { DeveloperApi1796040033196 } from './1796040033196-DeveloperApi';
 import { PluginShopify1796040092399 } from './1796040092399-PluginShopify';
 import { Suppliers1796040888540 } from './1796040888540-Suppliers';
 import { Storefront1796050000000 } from './1796050000000-Storefront';
+import { BulkKeysetEventsFillfactor1796060000000 } from './1796060000000-BulkKeysetEventsFillfactor';
 
 /**
  * Every migration, in timestamp order, one per line. Listed explicitly so the compiled and the
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   PluginShopify1796040092399,
   Suppliers1796040888540,
   Storefront1796050000000,
+  BulkKeysetEventsFillfactor1796060000000,
 ];

@@ -56,8 +56,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const worker = new Worker(queue, (job) => this.process(job), {
         connection: redisOptions(this.config.redisUrl, { maxRetriesPerRequest: null }) as ConnectionOptions,
         prefix: this.config.redisPrefix,
-        // webhook deliveries wait on partners' servers: their queue has its own, wider setting
-        concurrency: queue === 'webhooks' ? this.config.webhookConcurrency : this.config.workerConcurrency,
+        // webhook deliveries and sync pushes wait on remote servers: their queues have their own, wider settings
+        concurrency: queue === 'webhooks' ? this.config.webhookConcurrency : queue === 'sync' ? this.config.syncConcurrency : this.config.workerConcurrency,
         lockDuration: this.config.workerLockMs,
         stalledInterval: this.config.workerLockMs,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => backoffDelay(attemptsMade, err) },

@@ -10,6 +10,7 @@ describe('webhook configuration', () => {
     expect(c.webhookDisableAfterMs).toBe(5 * 24 * 3600 * 1000);
     expect(c.allowPrivateNetworkTargets).toBe(false);
     expect(c.webhookConcurrency).toBe(50);
+    expect(c.syncConcurrency).toBe(50);
   });
 
   it('reads overrides', () => {
@@ -27,6 +28,7 @@ describe('webhook configuration', () => {
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
     expect(() => loadConfig({ WEBHOOK_ALLOW_HTTP: 'maybe' })).toThrow(/WEBHOOK_ALLOW_HTTP/);
     expect(() => loadConfig({ WEBHOOK_CONCURRENCY: '0' })).toThrow(/WEBHOOK_CONCURRENCY/);
+    expect(() => loadConfig({ SYNC_CONCURRENCY: '0' })).toThrow(/SYNC_CONCURRENCY/);
   });
 });
 

@@ -67,6 +67,11 @@ export interface AppConfig {
   unifiedFailureRedirect: string;
   /** Pushes of one product within this window collapse into one remote call per connection. */
   syncDebounceMs: number;
+  /**
+   * Sync jobs in flight per worker process (the `sync` queue). Like webhook deliveries, a push mostly
+   * waits on the platform (and on two short ledger statements), so this is wider than WORKER_CONCURRENCY.
+   */
+  syncConcurrency: number;
   /** Whole-request timeout of every call a connector makes to a platform. */
   connectorTimeoutMs: number;
   /** How often the worker re-queues sync ledger rows that are pending without a queued job. */
@@ -305,6 +310,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     unifiedSuccessRedirect: optionalUrl(env, 'UNIFIED_SUCCESS_REDIRECT_URL'),
     unifiedFailureRedirect: optionalUrl(env, 'UNIFIED_FAILURE_REDIRECT_URL'),
     syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
+    syncConcurrency: int(env, 'SYNC_CONCURRENCY', 50, 1, 1000),
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     inventoryPushCoalesceMs: int(env, 'INVENTORY_PUSH_COALESCE_MS', 2_000, 0, 600_000),

@@ -1,13 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
-import { QueueService } from '@synq/queue';
+import { EnqueueItem, QueueService } from '@synq/queue';
 
 const BATCH = 500;
+/** At most this many ids (events, products) in one merged job. */
+export const DISPATCH_COALESCE_MAX = 1000;
 
-interface PendingRow {
+export interface PendingRow {
   id: string;
   job_name: string;
   payload: Record<string, unknown>;
@@ -80,15 +83,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [BATCH],
       );
       if (rows.length === 0) return 0;
-      const now = Date.now();
-      await this.queues.addBulk(
-        rows.map((r) => ({
-          name: r.job_name,
-          data: r.payload,
-          jobId: r.id,
-          delayMs: r.run_at ? new Date(r.run_at).getTime() - now : undefined,
-        })),
-      );
+      await this.queues.addBulk(coalesceOutboxRows(rows, Date.now()));
       await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -107,4 +102,58 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.timer) clearInterval(this.timer);
     await this.current.catch(() => undefined);
   }
+}
+
+/**
+ * Jobs whose outbox rows may be merged: rows with the same key (tenant, and whatever else must match)
+ * become one job whose list field is the rows' lists concatenated.
+ */
+const MERGEABLE: Record<string, { list: string; key: (p: Record<string, unknown>) => string }> = {
+  // one per change (single-event rows stream in when many small changes commit, e.g. sync results)
+  'event.dispatch': { list: 'eventIds', key: (p) => String(p.tenantId) },
+  // one per push request: the fan-out takes a list of products for one action
+  'sync.fanout': { list: 'productIds', key: (p) => `${String(p.tenantId)}|${String(p.action)}|${p.force === true}|${p.retryFailed === true}` },
+};
+
+/**
+ * Outbox rows → jobs. Each row is one job with the row id as job id, except that the immediate rows
+ * of a {@link MERGEABLE} job with the same key in the batch are merged into jobs of up to
+ * {@link DISPATCH_COALESCE_MAX} ids, so that bursts of small changes or pushes are dispatched and
+ * fanned out per batch rather than per row. A merged job's id is a hash of its row ids: replaying
+ * the same rows after a crash adds nothing; a batch claimed differently after a crash may run an
+ * item twice, which these jobs tolerate (subscribers are idempotent, a repeated fan-out collapses).
+ */
+export function coalesceOutboxRows(rows: PendingRow[], now: number): EnqueueItem[] {
+  const items: EnqueueItem[] = [];
+  const groups = new Map<string, { name: string; data: Record<string, unknown>; list: string; rowIds: string[]; ids: unknown[]; at: number }>();
+  const flush = (key: string) => {
+    const g = groups.get(key);
+    if (!g) return;
+    groups.delete(key);
+    const jobId = g.rowIds.length === 1 ? g.rowIds[0] : `m-${createHash('sha256').update(g.rowIds.join(',')).digest('hex').slice(0, 40)}`;
+    items[g.at] = { name: g.name, data: { ...g.data, [g.list]: [...new Set(g.ids)] }, jobId };
+  };
+  for (const r of rows) {
+    const spec = MERGEABLE[r.job_name];
+    const list = spec ? r.payload[spec.list] : undefined;
+    if (!spec || r.run_at || typeof r.payload.tenantId !== 'string' || !Array.isArray(list)) {
+      items.push({ name: r.job_name, data: r.payload, jobId: r.id, delayMs: r.run_at ? new Date(r.run_at).getTime() - now : undefined });
+      continue;
+    }
+    const key = `${r.job_name}|${spec.key(r.payload)}`;
+    let g = groups.get(key);
+    if (g && g.ids.length + list.length > DISPATCH_COALESCE_MAX) {
+      flush(key);
+      g = undefined;
+    }
+    if (!g) {
+      g = { name: r.job_name, data: r.payload, list: spec.list, rowIds: [], ids: [], at: items.length };
+      items.push(undefined as unknown as EnqueueItem); // the group's place, filled by flush
+      groups.set(key, g);
+    }
+    g.rowIds.push(r.id);
+    g.ids.push(...list);
+  }
+  for (const key of [...groups.keys()]) flush(key);
+  return items;
 }

@@ -12,7 +12,10 @@ import { OutboxService } from '@synq/events';
 import { csvLine } from './csv';
 import { PRODUCT_JSON_SELECT, ProductFilter, ProductJsonRow, productWhere, ProductView } from './product-query';
 
-const PAGE = 500;
+/** Products per FETCH from the export cursor (one batch in memory at a time). */
+const FETCH_ROWS = 1000;
+/** Progress is written every this many products. */
+const PROGRESS_EVERY = 10_000;
 
 export const EXPORT_CSV_COLUMNS = [
   'product_id',
@@ -59,8 +62,8 @@ async function write(stream: WriteStream, chunk: string): Promise<void> {
 }
 
 /**
- * Streams a tenant's catalog into a CSV (one row per variant) or JSONL (one product per line) file,
- * page by page on a keyset, so memory stays flat whatever the catalog size. Re-running a job
+ * Streams a tenant's catalog into a CSV (one row per variant) or JSONL (one product per line) file
+ * from one server-side cursor, a batch at a time, so memory stays flat whatever the catalog size. Re-running a job
  * rewrites the file from scratch (idempotent).
  */
 @Injectable()
@@ -92,27 +95,33 @@ export class CatalogExportRunner {
     let products = 0;
     try {
       if (job.format === 'csv') await write(out, csvLine(EXPORT_CSV_COLUMNS));
-      let after: { createdAt: Date; id: string } | undefined;
-      for (;;) {
+      // One server-side cursor over the whole selection, read FETCH_ROWS at a time: PostgreSQL plans
+      // and starts the ordered scan once (repeated keyset pages paid the plan and a cold index
+      // descent per page) and the worker holds one batch at a time, so memory stays flat.
+      const qr = this.db.createQueryRunner();
+      await qr.connect();
+      try {
+        await qr.startTransaction('REPEATABLE READ');
         const p = new Params();
-        let where = productWhere(p, tenantId, filter);
-        if (after) where += ` AND (p.created_at, p.id) > (${p.add(after.createdAt)}::timestamptz, ${p.add(after.id)}::uuid)`;
-        const page: ProductJsonRow[] = await this.db.query(`${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${PAGE}`, p.values);
-        if (!page.length) break;
-        for (const row of page) {
-          if (job.format === 'jsonl') {
-            await write(out, `${row.json}\n`);
-            rows++;
-          } else {
-            const view = JSON.parse(row.json) as ProductView;
-            const images = view.media.filter((m) => !m.variant_id).map((m) => m.url).join('|');
-            const head = [view.id, view.handle, view.title, view.description, view.status, view.category, view.brand_id, view.template_id, view.attributes];
-            const tail = [images, view.created_at, view.updated_at];
-            const variants = view.variants.length ? view.variants : [null];
-            for (const v of variants) {
-              await write(
-                out,
-                csvLine([
+        const where = productWhere(p, tenantId, filter);
+        await qr.query(`DECLARE catalog_export NO SCROLL CURSOR FOR ${PRODUCT_JSON_SELECT} WHERE ${where} ORDER BY p.created_at, p.id`, p.values);
+        let reported = 0;
+        for (;;) {
+          const page: ProductJsonRow[] = await qr.query(`FETCH ${FETCH_ROWS} FROM catalog_export`);
+          if (!page.length) break;
+          let chunk = '';
+          for (const row of page) {
+            if (job.format === 'jsonl') {
+              chunk += `${row.json}\n`;
+              rows++;
+            } else {
+              const view = JSON.parse(row.json) as ProductView;
+              const images = view.media.filter((m) => !m.variant_id).map((m) => m.url).join('|');
+              const head = [view.id, view.handle, view.title, view.description, view.status, view.category, view.brand_id, view.template_id, view.attributes];
+              const tail = [images, view.created_at, view.updated_at];
+              const variants = view.variants.length ? view.variants : [null];
+              for (const v of variants) {
+                chunk += csvLine([
                   ...head,
                   v?.id,
                   v?.sku,
@@ -126,17 +135,26 @@ export class CatalogExportRunner {
                   v ? v.attributes : null,
                   v?.weight_grams,
                   ...tail,
-                ]),
-              );
-              rows++;
+                ]);
+                rows++;
+              }
             }
           }
+          await write(out, chunk);
+          products += page.length;
+          if (products - reported >= PROGRESS_EVERY || page.length < FETCH_ROWS) {
+            reported = products;
+            await repo.update({ id: exportId, tenantId }, { progress: n ? Math.min(99, Math.floor((products * 100) / n)) : 99, rowCount: rows });
+          }
+          if (page.length < FETCH_ROWS) break;
         }
-        products += page.length;
-        const last = page[page.length - 1];
-        after = { createdAt: new Date(last.created_at_ts), id: last.id };
-        await repo.update({ id: exportId, tenantId }, { progress: n ? Math.min(99, Math.floor((products * 100) / n)) : 99, rowCount: rows });
-        if (page.length < PAGE) break;
+        await qr.query('CLOSE catalog_export');
+        await qr.commitTransaction();
+      } catch (err) {
+        if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await qr.release();
       }
       out.end();
       await once(out, 'finish');

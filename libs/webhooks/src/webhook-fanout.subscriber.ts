@@ -30,38 +30,62 @@ export class WebhookFanout implements EventSubscriber {
   }
 
   async handle(event: DomainEvent): Promise<void> {
-    if (!isEventType(event.type)) return;
-    const missing = missingEventKeys(event.type, event.data ?? {});
-    if (missing.length) {
-      this.logger.warn({ eventId: event.id, type: event.type, missing }, 'event data lacks keys its catalogue schema requires');
+    await this.handleMany([event]);
+  }
+
+  /**
+   * The events of one dispatch job (one tenant) in one statement: a bulk change's thousands of
+   * events, or a burst of single changes coalesced by the outbox relay, cost one round trip, and
+   * nothing beyond an index probe when the tenant has no endpoint.
+   */
+  async handleMany(events: DomainEvent[]): Promise<void> {
+    if (!events.length) return;
+    const tenantId = events[0].tenantId;
+    const ids: string[] = [];
+    const types: string[] = [];
+    const targets: (string | null)[] = [];
+    for (const event of events) {
+      if (!isEventType(event.type)) continue;
+      const missing = missingEventKeys(event.type, event.data ?? {});
+      if (missing.length) {
+        this.logger.warn({ eventId: event.id, type: event.type, missing }, 'event data lacks keys its catalogue schema requires');
+      }
+      let target: string | null = null;
+      if (event.type === 'webhook.test') {
+        const id = event.data?.endpoint_id;
+        if (typeof id !== 'string' || !UUID_RE.test(id)) continue;
+        target = id;
+      }
+      ids.push(event.id);
+      types.push(event.type);
+      targets.push(target);
     }
-    let target: string | null = null;
-    if (event.type === 'webhook.test') {
-      const id = event.data?.endpoint_id;
-      if (typeof id !== 'string' || !UUID_RE.test(id)) return;
-      target = id;
-    }
+    if (!ids.length) return;
     // The insert commits on its own before anything is enqueued; on a redelivered event the
     // second SELECT finds the rows the first run inserted but may not have enqueued. (Its status
     // test avoids implying the partial index of due rows, so the lookup goes by event id.)
-    const rows = await prepared<{ id: string }>(this.db, `WITH ins AS (
+    const rows = await prepared<{ id: string }>(this.db, `WITH ev AS (
+         SELECT x.id, x.type, x.target, x.ord FROM unnest($2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(id, type, target, ord)
+       ),
+       ins AS (
          INSERT INTO webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, status, next_attempt_at)
-         SELECT e.tenant_id, e.id, $2::text, $3::text, 'pending', now()
-           FROM webhook_endpoints e
-          WHERE e.tenant_id = $1 AND e.enabled
-            AND CASE WHEN $4::uuid IS NULL THEN $3::text = ANY (e.events) ELSE e.id = $4::uuid END
+         SELECT e.tenant_id, e.id, ev.id, ev.type, 'pending', now()
+           FROM ev JOIN webhook_endpoints e
+             ON e.tenant_id = $1 AND e.enabled
+            AND CASE WHEN ev.target IS NULL THEN ev.type = ANY (e.events) ELSE e.id = ev.target END
+          ORDER BY ev.ord, e.id
          ON CONFLICT (event_id, endpoint_id) DO NOTHING
          RETURNING id
        )
        SELECT id FROM ins
        UNION
        SELECT id FROM webhook_deliveries
-        WHERE event_id = $2::text AND tenant_id = $1 AND attempts = 0 AND status NOT IN ('retrying', 'succeeded', 'failed')`,
-      [event.tenantId, event.id, event.type, target],
+        WHERE event_id = ANY ($2::text[]) AND tenant_id = $1 AND attempts = 0 AND status NOT IN ('retrying', 'succeeded', 'failed')`,
+      [tenantId, ids, types, targets],
     );
     if (rows.length === 0) return;
     await this.queues.addBulk(
-      rows.map((r) => ({ name: 'webhook.deliver', data: { tenantId: event.tenantId, deliveryId: r.id }, jobId: r.id })),
+      rows.map((r) => ({ name: 'webhook.deliver', data: { tenantId, deliveryId: r.id }, jobId: r.id })),
     );
   }
 }

@@ -49,9 +49,15 @@ export class BulkJob {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   errors: BulkItemError[];
 
-  /** last product id applied: a resumed job continues after it and never applies a batch twice */
+  /**
+   * the last product applied, as its (created_at, id) keyset position: a resumed job continues
+   * after it and never applies a batch twice
+   */
   @Column({ name: 'last_product_id', type: 'uuid', nullable: true })
   lastProductId: string | null;
+
+  @Column({ name: 'last_created_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastCreatedAt: Date | null;
 
   @Column({ type: 'text', nullable: true })
   error: string | null;
