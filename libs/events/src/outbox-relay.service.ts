@@ -112,7 +112,12 @@ const MERGEABLE: Record<string, { list: string; key: (p: Record<string, unknown>
   // one per change (single-event rows stream in when many small changes commit, e.g. sync results)
   'event.dispatch': { list: 'eventIds', key: (p) => String(p.tenantId) },
   // one per push request: the fan-out takes a list of products for one action
-  'sync.fanout': { list: 'productIds', key: (p) => `${String(p.tenantId)}|${String(p.action)}|${p.force === true}|${p.retryFailed === true}` },
+  // connectionIds (a listing's push limited to its own connection) is part of the key: merging must never widen or narrow a push
+  'sync.fanout': {
+    list: 'productIds',
+    key: (p) =>
+      `${String(p.tenantId)}|${String(p.action)}|${p.force === true}|${p.retryFailed === true}|${Array.isArray(p.connectionIds) ? [...(p.connectionIds as string[])].sort().join(',') : '*'}`,
+  },
 };
 
 /**

@@ -29,6 +29,16 @@ describe('coalesceOutboxRows', () => {
     ]);
   });
 
+  it('never merges a push limited to some connections (a listing price) with a push to all of them', () => {
+    const fan = (productIds: string[], connectionIds?: string[]) => row('sync.fanout', { tenantId: T1, productIds, action: 'UPSERT', ...(connectionIds ? { connectionIds } : {}) });
+    const items = coalesceOutboxRows([fan(['a']), fan(['b'], ['c1']), fan(['c']), fan(['d'], ['c1']), fan(['e'], ['c2'])], 0);
+    expect(items.map((i) => [i.data.productIds, i.data.connectionIds])).toEqual([
+      [['a', 'c'], undefined],
+      [['b', 'd'], ['c1']],
+      [['e'], ['c2']],
+    ]);
+  });
+
   it('gives the same rows the same job id, other rows another', () => {
     const rows = [dispatch(T1, 'a'), dispatch(T1, 'b')];
     expect(coalesceOutboxRows(rows, 0)[0].jobId).toBe(coalesceOutboxRows(rows, 0)[0].jobId);
