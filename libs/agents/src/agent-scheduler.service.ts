@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { prepared } from '@synq/database';
 import { LOGGER, Logger } from '@synq/logger';
@@ -12,31 +13,23 @@ import { CLAIM_BATCH, CLAIM_DUE_SQL } from './agent-store';
  */
 @Injectable()
 export class AgentScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('agent scheduler pass', config.agentTickMs, () => this.pass(), 0, logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.agentTickMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   /** One pass (repeated while a full batch was due); answers how many runs were queued. */
   tick(): Promise<number> {
-    if (!this.running) {
-      this.running = this.pass()
-        .catch((err: Error) => {
-          this.logger.warn({ err: err.message }, 'agent scheduler pass failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }
-    return this.running;
+    return this.task.runOnce();
   }
 
   private async pass(): Promise<number> {
@@ -50,7 +43,6 @@ export class AgentScheduler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import type { SupplierSchedule } from '@synq/database';
 import { LOGGER, Logger } from '@synq/logger';
@@ -16,31 +17,23 @@ const BATCH = 100;
  */
 @Injectable()
 export class SupplierScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly runs: SupplierRunQueue,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('supplier schedule check', config.supplierScheduleCheckMs, () => this.pass(), 0, logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.check(), this.config.supplierScheduleCheckMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   check(): Promise<number> {
-    if (!this.running) {
-      this.running = this.pass()
-        .catch((err: Error) => {
-          this.logger.warn({ err: err.message }, 'supplier schedule check failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }
-    return this.running;
+    return this.task.runOnce();
   }
 
   private pass(): Promise<number> {
@@ -64,7 +57,6 @@ export class SupplierScheduler implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 }
