@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { HttpDrain } from './common/http-drain';
 import { AppConfig } from '@synq/config';
 import { CoreModule } from '@synq/core';
 import { Logger } from '@synq/logger';
@@ -63,6 +64,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        HttpDrain,
       ],
     };
   }

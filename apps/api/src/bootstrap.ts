@@ -10,6 +10,7 @@ import { RedisService } from '@synq/redis';
 import { AppModule } from './app.module';
 import { toErrorInfo } from './common/all-exceptions.filter';
 import { sendError } from './common/error-body';
+import { HttpDrain } from './common/http-drain';
 import { isExemptFromRateLimit, rateLimit, requestId, storefrontCors } from './common/http-middleware';
 import { RateLimiter } from './common/rate-limiter';
 import type { SynqRequest } from './common/request';
@@ -37,6 +38,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   const redis = app.get(RedisService);
   const limit = config.bodyLimitBytes;
 
+  app.use(app.get(HttpDrain).middleware());
   app.use(requestId());
   app.use(
     pinoHttp({
