@@ -143,4 +143,24 @@ describe('stock propagation to every connected channel', () => {
     // a variant without a stock level in Synq is left alone on the platforms
     expect(shop.availableBySku('KNIT-L-BLU')).toBeUndefined();
   });
+
+  it('a listing caps what its connection shows (quantity_cap) and an inactive listing shows 0', async () => {
+    const p = await createProduct(stack, a, 'Alpaca Scarf', 'ALPACA');
+    expect((await stack.http.post('/api/v1/inventory/set').set(a.headers).send({ sku: 'ALPACA-M-BLU', quantity: 20, reason: 'received' })).status).toBe(200);
+    await push(stack, a, p.id);
+    await settled(stack, a, p.id, 'SYNCED', 3);
+    const shopShows = () => shop.availableBySku('ALPACA-M-BLU');
+    await eventually(async () => shopShows() === 20, 20000);
+
+    const listing = await stack.http.post('/api/v1/listings').set(a.headers).send({ sku: 'ALPACA-M-BLU', connection_id: conn.shopify, quantity_cap: 5 });
+    expect(listing.status).toBe(201);
+    await eventually(async () => shopShows() === 5, 20000);
+    // the other channels keep the full figure (minus their buffers)
+    expect(woo.stockBySku('ALPACA-M-BLU')).toBe(17);
+
+    expect((await stack.http.patch(`/api/v1/listings/${listing.body.id}`).set(a.headers).send({ status: 'inactive' })).status).toBe(200);
+    await eventually(async () => shopShows() === 0, 20000);
+    expect((await stack.http.delete(`/api/v1/listings/${listing.body.id}`).set(a.headers)).status).toBe(204);
+    await eventually(async () => shopShows() === 20, 20000);
+  });
 });

@@ -140,11 +140,15 @@ export class StockPropagationService {
       const rows = await prepared<DirtyRow>(
         this.db,
         `SELECT st.variant_id, st.requested_seq::text, st.pushed_quantity, v.sku, s.remote_product_id, s.remote_variant_ids->>(v.id::text) AS remote_variant_id,
+                CASE WHEN li.status = 'inactive' THEN 0 ELSE LEAST(
                 GREATEST(COALESCE((SELECT l.on_hand - l.reserved FROM inventory_levels l
                                     WHERE l.variant_id = st.variant_id
-                                      AND l.location_id = COALESCE($3::uuid, (SELECT d.id FROM inventory_locations d WHERE d.tenant_id = $1 AND d.is_default))), 0) - $4, 0)::int AS quantity
+                                      AND l.location_id = COALESCE($3::uuid, (SELECT d.id FROM inventory_locations d WHERE d.tenant_id = $1 AND d.is_default))), 0) - $4, 0),
+                COALESCE(li.quantity_cap, 2147483647)) END::int AS quantity
            FROM channel_stock_states st
            JOIN variants v ON v.id = st.variant_id
+           -- a listing of the variant on this connection caps what it shows (quantity_cap), 0 while inactive
+           LEFT JOIN listings li ON li.tenant_id = $1 AND li.connection_id = $5 AND li.variant_id = st.variant_id
            LEFT JOIN sync_states s ON s.connection_id = $5 AND s.product_id = v.product_id
           WHERE st.channel_id = $2 AND st.tenant_id = $1 AND st.requested_seq > st.pushed_seq
           ORDER BY st.variant_id LIMIT ${BATCH}`,

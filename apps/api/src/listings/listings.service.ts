@@ -105,6 +105,14 @@ export class ListingsService {
     return this.outbox.enqueue(m, ctx.tenantId, { name: 'sync.fanout', data: { tenantId: ctx.tenantId, productIds: [productId], action: 'UPSERT', connectionIds: [connectionId] } });
   }
 
+  /**
+   * The stock a connection shows for the variant depends on the listing (capped by `quantity_cap`, 0
+   * while inactive): the inventory module recomputes and pushes it to the channel, coalesced.
+   */
+  private restock(m: EntityManager, ctx: TenantContext, variantId: string): Promise<string> {
+    return this.outbox.enqueue(m, ctx.tenantId, { name: 'inventory.changed', data: { tenantId: ctx.tenantId, variantIds: [variantId] } });
+  }
+
   async create(ctx: TenantContext, dto: CreateListingDto) {
     if ((dto.variant_id === undefined) === (dto.sku === undefined)) {
       throw new VariantReferenceError('Give either variant_id or sku (exactly one)', dto.variant_id === undefined ? 'variant_id' : 'sku');
@@ -150,6 +158,7 @@ export class ListingsService {
         after: { variant_id: variant.id, connection_id: dto.connection_id, price: Number(price), quantity_cap: dto.quantity_cap ?? null, status },
       });
       if (status === 'active') await this.push(m, ctx, variant.product_id, dto.connection_id);
+      if (dto.quantity_cap != null || status === 'inactive') await this.restock(m, ctx, variant.id);
       return listingId;
     });
     return this.get(ctx, id);
@@ -157,9 +166,9 @@ export class ListingsService {
 
   async update(ctx: TenantContext, id: string, dto: UpdateListingDto) {
     await this.db.transaction(async (m) => {
-      const locked = await prepared<{ price: string; quantity_cap: number | null; status: string; remote_id: string | null; product_id: string; connection_id: string }>(
+      const locked = await prepared<{ price: string; quantity_cap: number | null; status: string; remote_id: string | null; product_id: string; variant_id: string; connection_id: string }>(
         m,
-        `SELECT price::text AS price, quantity_cap, status, remote_id, product_id, connection_id FROM listings WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+        `SELECT price::text AS price, quantity_cap, status, remote_id, product_id, variant_id, connection_id FROM listings WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
         [ctx.tenantId, id],
       );
       const before = locked[0];
@@ -192,21 +201,23 @@ export class ListingsService {
       });
       // what the connection shows changes with the price, or when the listing's override starts/stops
       if (priceChanged || after.status !== before.status) await this.push(m, ctx, before.product_id, before.connection_id);
+      if (after.quantity_cap !== before.quantity_cap || (after.status === 'inactive') !== (before.status === 'inactive')) await this.restock(m, ctx, before.variant_id);
     });
     return this.get(ctx, id);
   }
 
   async remove(ctx: TenantContext, id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      const rows = await queryRows<{ product_id: string; connection_id: string; price: string; status: string }>(
+      const rows = await queryRows<{ product_id: string; variant_id: string; connection_id: string; price: string; status: string; quantity_cap: number | null }>(
         m,
-        `DELETE FROM listings WHERE tenant_id = $1 AND id = $2 RETURNING product_id, connection_id, price::text AS price, status`,
+        `DELETE FROM listings WHERE tenant_id = $1 AND id = $2 RETURNING product_id, variant_id, connection_id, price::text AS price, status, quantity_cap`,
         [ctx.tenantId, id],
       );
       if (!rows[0]) throw new NotFoundError('Listing', id);
       await this.audit.record(m, ctx, { action: 'listing.deleted', resourceType: 'listing', resourceId: id, before: { price: Number(rows[0].price), status: rows[0].status } });
       // the connection goes back to the PIM price
       if (rows[0].status === 'active') await this.push(m, ctx, rows[0].product_id, rows[0].connection_id);
+      if (rows[0].quantity_cap !== null || rows[0].status === 'inactive') await this.restock(m, ctx, rows[0].variant_id);
     });
   }
 
