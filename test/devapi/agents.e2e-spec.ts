@@ -62,16 +62,17 @@ describe('agents (worker scheduler)', () => {
     expect(agents.map((a) => [a.kind, a.job, a.scope, a.schedule, a.enabled]).sort()).toEqual([
       ['feed_refresh', 'feed.generate', { feed_id: feedId }, 'every 1h', true],
       ['repricer', 'repricer.evaluate', {}, 'every 15m', true],
+      ['reservation_expiry', 'reservations.expire', {}, 'every 1m', true],
     ]);
     for (const a of agents) {
       expect(a.last_run_at).toBeNull();
       expect(a.run_count).toBe(0);
-      expect(Date.parse(a.next_run_at!)).toBeGreaterThan(Date.now() + 60_000);
+      expect(Date.parse(a.next_run_at!)).toBeGreaterThan(Date.now() + 50_000); // every 1m at the shortest
     }
     // listing again provisions nothing new
-    expect(await list()).toHaveLength(2);
+    expect(await list()).toHaveLength(3);
     const rows = await stack.db.pool.query(`SELECT count(*)::int AS n FROM agents WHERE tenant_id = $1`, [acct.tenantId]);
-    expect(rows.rows[0].n).toBe(2);
+    expect(rows.rows[0].n).toBe(3);
   });
 
   it('runs on its schedule in the worker, records the result, and stops while paused', async () => {
@@ -99,7 +100,7 @@ describe('agents (worker scheduler)', () => {
     expect(run.status).toBe(202);
     const once = await eventually(async () => {
       const a = await get(repricer.id);
-      return a.run_count === count + 1 && a.last_result?.run_id === run.body.run_id ? a : undefined;
+      return a.run_count === count + 1 && a.last_result?.run_id === run.body.run_id && a.last_result?.status !== 'running' ? a : undefined;
     });
     expect(once.last_result).toMatchObject({ status: 'ok', manual: true });
     await sleep(1500);
@@ -117,7 +118,7 @@ describe('agents (worker scheduler)', () => {
     expect(run.status).toBe(202);
     const a = await eventually(async () => {
       const x = await get(feedAgent.id);
-      return x.last_result?.run_id === run.body.run_id ? x : undefined;
+      return x.last_result?.run_id === run.body.run_id && x.last_result?.status !== 'running' ? x : undefined;
     });
     expect(a.run_count).toBe(1);
     expect(a.last_result).toMatchObject({ status: 'ok', manual: true, message: expect.any(String) });

@@ -123,6 +123,28 @@ describe('orders, inventory and channels on the Platform API', () => {
       const kinds = (await get(`/api/v1/inventory/movements?sku=EXP-1`)).body.map((m: { kind: string }) => m.kind);
       expect(kinds).toEqual(['set', 'reserve', 'expire']);
       expect((await post('/api/v1/inventory/reservations', { items: [] })).status).toBe(400);
+
+      // a tenant's reservation_expiry agent (its own tenant here: once it exists it is that tenant's expiry
+      // schedule): paused, due reservations stay held; run-now releases them once
+      const shopC = await registerAccount(stack, 'Shop C');
+      await createVariants(stack, shopC, ['EXP-C'], 9.5);
+      await post('/api/v1/inventory/set', { sku: 'EXP-C', quantity: 3, reason: 'count' }, shopC);
+      const agents = await get('/api/v1/agents', shopC);
+      const expiry = agents.body.find((x: { kind: string }) => x.kind === 'reservation_expiry');
+      expect(expiry).toMatchObject({ job: 'reservations.expire', scope: {}, schedule: 'every 1m', enabled: true });
+      expect((await stack.http.patch(`/api/v1/agents/${expiry.id}`).set(shopC.headers).send({ enabled: false })).status).toBe(200);
+      const held = await post('/api/v1/inventory/reservations', { items: [{ sku: 'EXP-C', quantity: 1 }], expires_in: 1 }, shopC);
+      expect(held.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 2500)); // several worker-wide sweeps
+      expect((await get(`/api/v1/inventory/reservations/${held.body.id}`, shopC)).body.status).toBe('active');
+      const run = await post(`/api/v1/agents/${expiry.id}/run`, {}, shopC);
+      expect(run.status).toBe(202);
+      await eventually(async () => (await get(`/api/v1/inventory/reservations/${held.body.id}`, shopC)).body.status === 'expired');
+      const done = await eventually(async () => {
+        const x = (await get(`/api/v1/agents/${expiry.id}`, shopC)).body;
+        return x.last_result?.run_id === run.body.run_id && x.last_result?.status !== 'running' ? x : undefined;
+      });
+      expect(done).toMatchObject({ run_count: 1, last_result: { status: 'ok', manual: true } });
       expect((await post('/api/v1/inventory/reservations', { items: [{ sku: 'EXP-1', quantity: 0 }] })).status).toBe(400);
     });
   });

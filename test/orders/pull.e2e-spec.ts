@@ -166,7 +166,7 @@ describe('periodic order pull', () => {
       expect(imported).toEqual([{ external_id: '900' }]);
       const ran = await eventually(async () => {
         const x = (await stack.http.get(`/api/v1/agents/${agent.id}`).set(c.headers)).body;
-        return x.last_result?.run_id === run.body.run_id ? x : undefined;
+        return x.last_result?.run_id === run.body.run_id && x.last_result?.status !== 'running' ? x : undefined;
       });
       expect(ran).toMatchObject({ run_count: 1, enabled: false, last_result: { status: 'ok', manual: true } });
       await new Promise((r) => setTimeout(r, 1200));

@@ -25,6 +25,7 @@ import { OrderIngestProcessor } from './processors/order-ingest.processor';
 import { OrdersPullProcessor } from './processors/orders-pull.processor';
 import { InventoryChangedProcessor } from './processors/inventory-changed.processor';
 import { InventoryPushProcessor } from './processors/inventory-push.processor';
+import { ReservationsExpireProcessor } from './processors/reservations-expire.processor';
 
 /** The api's library graph minus controllers and guards, plus the relay and the processors. */
 @Module({})
@@ -63,6 +64,7 @@ export class WorkerModule {
         OrdersPullProcessor,
         InventoryChangedProcessor,
         InventoryPushProcessor,
+        ReservationsExpireProcessor,
         // supplier imports: the import job and the schedule check
         SupplierRunQueue,
         SupplierImporter,

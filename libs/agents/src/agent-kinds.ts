@@ -71,6 +71,12 @@ export const AGENT_KINDS = {
     `SELECT json_build_object('channel_id', ch.id::text) AS scope FROM channels ch JOIN connections c ON c.id = ch.connection_id
       WHERE ch.tenant_id = $1 AND c.status = 'ACTIVE' ORDER BY ch.created_at, ch.id LIMIT 500`,
   ),
+  reservation_expiry: kind(
+    'reservations.expire',
+    'Releases reservations past their expiry and cancels pending orders whose reservation lapsed. While it exists it replaces the worker-wide sweep for this tenant: paused, held stock is not released.',
+    'every 1m',
+    (a) => ({ tenantId: a.tenantId }),
+  ),
 } satisfies Record<string, AgentKindDefinition>;
 
 export type AgentKind = keyof typeof AGENT_KINDS;

@@ -442,11 +442,18 @@ export class InventoryService {
   }
 
   /** Expires due reservations (worker): at most `limit`, each in its own transaction. Answers how many. */
-  async expireDue(limit = 200): Promise<number> {
+  /**
+   * Releases due reservations: one tenant's (its reservation_expiry agent's run), or, without
+   * `tenantId`, those of every tenant that has no reservation_expiry agent (the worker's default sweep).
+   */
+  async expireDue(limit = 200, tenantId?: string): Promise<number> {
     const due = await prepared<{ id: string; tenant_id: string; org_id: string }>(
       this.db,
-      `SELECT r.id, r.tenant_id, (SELECT o.id FROM organizations o WHERE o.tenant_id = r.tenant_id ORDER BY o.created_at LIMIT 1) AS org_id FROM inventory_reservations r WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
-      [limit],
+      `SELECT r.id, r.tenant_id, (SELECT o.id FROM organizations o WHERE o.tenant_id = r.tenant_id ORDER BY o.created_at LIMIT 1) AS org_id FROM inventory_reservations r
+        WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= now()
+          AND ($2::uuid IS NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = r.tenant_id AND a.kind = 'reservation_expiry') OR r.tenant_id = $2::uuid)
+        ORDER BY expires_at LIMIT $1`,
+      [limit, tenantId ?? null],
     );
     let n = 0;
     for (const r of due) {

@@ -695,13 +695,15 @@ export class OrdersService {
   }
 
   /** Cancels pending orders whose reservation expired (worker). Answers how many. */
-  async expireDue(limit = 200): Promise<number> {
+  /** Cancels lapsed pending orders: one tenant's, or every tenant's without a reservation_expiry agent (see InventoryService.expireDue). */
+  async expireDue(limit = 200, tenantId?: string): Promise<number> {
     const due = await prepared<{ id: string; tenant_id: string; org_id: string | null }>(
       this.db,
-      `SELECT id, tenant_id, org_id FROM orders
+      `SELECT id, tenant_id, org_id FROM orders o
         WHERE status = 'pending' AND stock_state = 'reserved' AND reservation_expires_at IS NOT NULL AND reservation_expires_at <= now()
+          AND ($2::uuid IS NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = o.tenant_id AND a.kind = 'reservation_expiry') OR o.tenant_id = $2::uuid)
         ORDER BY reservation_expires_at LIMIT $1`,
-      [limit],
+      [limit, tenantId ?? null],
     );
     let n = 0;
     for (const r of due) {

@@ -44,6 +44,8 @@ export interface JobPayloads {
   'inventory.changed': { tenantId: string; variantIds: string[] };
   /** Push the pending stock figures of one channel to its platform (one update per channel per burst). */
   'inventory.push': { tenantId: string; channelId: string };
+  /** Expire one tenant's due reservations and lapsed pending orders (its reservation_expiry agent's run). */
+  'reservations.expire': { tenantId: string };
   /**
    * Run one supplier import (download or upload → parse → stage → apply in batches → on_missing).
    * Resumes where a killed attempt stopped; the job id is the run id.
@@ -83,6 +85,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   'orders.pull': { queue: 'imports', attempts: 5 },
   'inventory.changed': { queue: 'sync', attempts: 10 },
   'inventory.push': { queue: 'sync', attempts: 10 },
+  'reservations.expire': { queue: 'system', attempts: 3 },
   'supplier.import': { queue: 'imports', attempts: 5 },
 };
 
