@@ -484,6 +484,32 @@ describe('supplier imports', () => {
       await stack.http.patch(`/api/v1/suppliers/${s.body.id}`).set(a.headers).send({ enabled: false });
       expect((await stack.http.get(`/api/v1/suppliers/${s.body.id}`).set(a.headers)).body.next_run_at).toBeNull();
     });
+
+    it('a supplier_import agent starts paused (the supplier keeps its schedule), runs an import on run-now, and once enabled is the schedule', async () => {
+      fake.put('/agent.csv', `${HEADER}\n${csvRows(3, 'AGT').join('\n')}\n`);
+      const s = await create(b, { name: 'Agent fed', url: `${fake.url}/agent.csv`, format: 'csv', mapping: CSV_MAPPING.filter((m) => m.target !== 'category' && m.target !== 'attributes.material'), schedule: { interval_minutes: 60 } });
+      expect(s.status).toBe(201);
+      const agents = await stack.http.get('/api/v1/agents').set(b.headers);
+      const agent = agents.body.find((x: { kind: string; scope: Record<string, string> }) => x.kind === 'supplier_import' && x.scope.supplier_id === s.body.id);
+      expect(agent).toMatchObject({ job: 'supplier.import', enabled: false, next_run_at: null });
+
+      const run = await stack.http.post(`/api/v1/agents/${agent.id}/run`).set(b.headers);
+      expect(run.status).toBe(202);
+      const done = await eventually(async () => {
+        const x = (await stack.http.get(`/api/v1/agents/${agent.id}`).set(b.headers)).body;
+        return x.last_result?.run_id === run.body.run_id && x.last_result?.status !== 'running' ? x : undefined;
+      }, 30000);
+      expect(done.last_result).toMatchObject({ status: 'ok', manual: true });
+      const runs = (await stack.http.get(`/api/v1/suppliers/${s.body.id}/runs`).set(b.headers)).body as RunView[];
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'completed', created: 3 });
+
+      // enabled, the agent is the supplier's schedule: the supplier's own due time no longer starts runs
+      expect((await stack.http.patch(`/api/v1/agents/${agent.id}`).set(b.headers).send({ enabled: true, schedule: 'every 1d' })).status).toBe(200);
+      await stack.db.pool.query(`UPDATE suppliers SET next_run_at = now() - interval '1 second' WHERE id = $1`, [s.body.id]);
+      await new Promise((r) => setTimeout(r, 1500)); // several schedule checks
+      expect((await stack.http.get(`/api/v1/suppliers/${s.body.id}/runs`).set(b.headers)).body).toHaveLength(1);
+    });
   });
 });
 

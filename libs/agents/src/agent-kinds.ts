@@ -25,6 +25,8 @@ export interface AgentKindDefinition<N extends JobName = JobName> {
    * kind whose job needs a run row created for it).
    */
   payload(agent: AgentRef, db: DataSource): JobData<N> | Promise<JobData<N>>;
+  /** false: new agents of this kind start paused (their resource keeps its own schedule until enabled) */
+  enabledByDefault?: boolean;
 }
 
 function kind<N extends JobName>(
@@ -33,8 +35,25 @@ function kind<N extends JobName>(
   defaultSchedule: string,
   payload: (a: AgentRef, db: DataSource) => JobData<N> | Promise<JobData<N>>,
   scopesSql?: string,
+  enabledByDefault = true,
 ): AgentKindDefinition<N> {
-  return { job, description, defaultSchedule, payload, scopesSql };
+  return { job, description, defaultSchedule, payload, scopesSql, enabledByDefault };
+}
+
+/**
+ * A supplier import run for the agent: the run row (trigger `schedule`) the `supplier.import` job
+ * works on. One active run per supplier (a unique index): while one is queued or running the agent's
+ * run fails with that reason instead of starting a second.
+ */
+async function supplierRun(a: AgentRef, db: DataSource): Promise<JobData<'supplier.import'>> {
+  const rows: { id: string }[] = await db.query(
+    `INSERT INTO supplier_runs (tenant_id, supplier_id, trigger)
+     SELECT s.tenant_id, s.id, 'schedule' FROM suppliers s WHERE s.tenant_id = $1 AND s.id = $2
+     ON CONFLICT (supplier_id) WHERE status IN ('queued', 'running', 'applying') DO NOTHING RETURNING id`,
+    [a.tenantId, a.scope.supplier_id],
+  );
+  if (!rows[0]) throw new Error('the supplier is gone or a run of it is already in progress');
+  return { tenantId: a.tenantId, supplierId: a.scope.supplier_id, runId: rows[0].id };
 }
 
 /**
@@ -70,6 +89,14 @@ export const AGENT_KINDS = {
     (a) => ({ tenantId: a.tenantId, channelId: a.scope.channel_id }),
     `SELECT json_build_object('channel_id', ch.id::text) AS scope FROM channels ch JOIN connections c ON c.id = ch.connection_id
       WHERE ch.tenant_id = $1 AND c.status = 'ACTIVE' ORDER BY ch.created_at, ch.id LIMIT 500`,
+  ),
+  supplier_import: kind(
+    'supplier.import',
+    'Imports a supplier feed. Starts paused: the supplier keeps its own schedule (interval or cron); enabled, the agent is its schedule.',
+    'every 1d',
+    supplierRun,
+    `SELECT json_build_object('supplier_id', id::text) AS scope FROM suppliers WHERE tenant_id = $1 ORDER BY created_at, id LIMIT 500`,
+    false,
   ),
   reservation_expiry: kind(
     'reservations.expire',

@@ -7,16 +7,16 @@ export const MAX_SCOPES_PER_KIND = 500;
 
 /**
  * Makes sure the tenant has its agents: one per kind (or per scope row of kinds with `scopesSql`),
- * created enabled with the kind's default schedule and first run one interval from now. Existing
+ * created (enabled unless the kind says otherwise) with the kind's default schedule and first run one interval from now. Existing
  * agents are left as they are (paused ones stay paused). Idempotent and safe to race.
  */
 export async function ensureAgents(db: DataSource | EntityManager, tenantId: string, orgId: string): Promise<void> {
-  const rows: { kind: string; scope: Record<string, string>; scope_key: string; schedule: string; seconds: number }[] = [];
+  const rows: { kind: string; scope: Record<string, string>; scope_key: string; schedule: string; seconds: number; enabled: boolean }[] = [];
   for (const [kind, def] of Object.entries(AGENT_KINDS) as [string, AgentKindDefinition][]) {
     const seconds = scheduleSeconds(def.defaultSchedule);
     if (seconds === null) throw new Error(`agent kind ${kind} has an invalid default schedule`);
     const scopes = def.scopesSql ? (await prepared<{ scope: Record<string, string> }>(db, def.scopesSql, [tenantId])).map((r) => r.scope) : [{}];
-    for (const scope of scopes) rows.push({ kind, scope, scope_key: scopeKey(scope), schedule: def.defaultSchedule, seconds });
+    for (const scope of scopes) rows.push({ kind, scope, scope_key: scopeKey(scope), schedule: def.defaultSchedule, seconds, enabled: def.enabledByDefault !== false });
     // the agents of resources that are gone (a feed deleted or unpublished) go too; only when the
     // scope query answered below its bound, so that it saw every resource
     if (def.scopesSql && scopes.length < MAX_SCOPES_PER_KIND) {
@@ -27,8 +27,8 @@ export async function ensureAgents(db: DataSource | EntityManager, tenantId: str
   await prepared(
     db,
     `INSERT INTO agents (tenant_id, org_id, kind, scope, scope_key, enabled, schedule, interval_seconds, next_run_at)
-     SELECT $1, $2, x.kind, x.scope, x.scope_key, true, x.schedule, x.seconds, now() + x.seconds * interval '1 second'
-       FROM jsonb_to_recordset($3::jsonb) AS x(kind text, scope jsonb, scope_key text, schedule text, seconds int)
+     SELECT $1, $2, x.kind, x.scope, x.scope_key, x.enabled, x.schedule, x.seconds, now() + x.seconds * interval '1 second'
+       FROM jsonb_to_recordset($3::jsonb) AS x(kind text, scope jsonb, scope_key text, schedule text, seconds int, enabled boolean)
      ON CONFLICT (tenant_id, kind, scope_key) DO NOTHING`,
     [tenantId, orgId, JSON.stringify(rows)],
   );

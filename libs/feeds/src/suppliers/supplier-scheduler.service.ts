@@ -39,7 +39,10 @@ export class SupplierScheduler implements OnApplicationBootstrap, OnApplicationS
   private pass(): Promise<number> {
     return this.db.transaction(async (m) => {
       const due: { id: string; tenant_id: string; schedule: SupplierSchedule | null }[] = await m.query(
-        `SELECT id, tenant_id, schedule FROM suppliers WHERE next_run_at <= now() AND enabled ORDER BY next_run_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        // a supplier whose supplier_import agent is enabled runs on the agent's schedule instead
+        `SELECT id, tenant_id, schedule FROM suppliers s WHERE next_run_at <= now() AND enabled
+            AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = s.tenant_id AND a.kind = 'supplier_import' AND a.enabled AND a.scope->>'supplier_id' = s.id::text)
+          ORDER BY next_run_at LIMIT ${BATCH} FOR UPDATE OF s SKIP LOCKED`,
       );
       const now = new Date();
       for (const s of due) {
