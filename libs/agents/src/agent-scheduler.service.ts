@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '@synq/common';
@@ -12,7 +12,7 @@ import { CLAIM_BATCH, CLAIM_DUE_SQL } from './agent-store';
  * runs (see CLAIM_DUE_SQL). Any number of workers run it side by side; state lives only in PostgreSQL.
  */
 @Injectable()
-export class AgentScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AgentScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask<number>;
 
   constructor(
@@ -42,7 +42,7 @@ export class AgentScheduler implements OnApplicationBootstrap, OnApplicationShut
     return total;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 }

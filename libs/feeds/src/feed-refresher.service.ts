@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
@@ -15,7 +15,7 @@ const BATCH = 200;
  * window, so several workers enqueue each feed once.
  */
 @Injectable()
-export class FeedRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FeedRefresher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask<number>;
 
   constructor(
@@ -51,7 +51,7 @@ export class FeedRefresher implements OnApplicationBootstrap, OnApplicationShutd
     return rows.length;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { LOGGER, Logger } from '@synq/logger';
@@ -19,7 +19,7 @@ import { StockPropagationService } from './stock-propagation.service';
  *   A connection with an `order_pull` agent (libs/agents) is left to the agent's schedule.
  */
 @Injectable()
-export class OrdersScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OrdersScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly sweepTask: PeriodicTask<void>;
   private readonly pullTask: PeriodicTask<void>;
 
@@ -63,7 +63,7 @@ export class OrdersScheduler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([this.sweepTask.stop(), this.pullTask.stop()]);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
@@ -19,7 +19,7 @@ export const SYNC_RUNS_RETENTION_DAYS = 30;
  * expired authorization states and old inbound-webhook receipts.
  */
 @Injectable()
-export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask<number>;
   private lastPurge = 0;
 
@@ -71,7 +71,7 @@ export class SyncSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     return rows.length;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '@synq/common';
@@ -16,7 +16,7 @@ const BATCH = 100;
  * one), get a queued run (unless one is active) and their next_run_at moved on, in one transaction.
  */
 @Injectable()
-export class SupplierScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SupplierScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask<number>;
 
   constructor(
@@ -59,7 +59,7 @@ export class SupplierScheduler implements OnApplicationBootstrap, OnApplicationS
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.task.stop();
   }
 }
