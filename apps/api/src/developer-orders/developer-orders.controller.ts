@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { TenantContext } from '@synq/common';
 import { Ctx } from '../common/ctx.decorator';
 import { setNextLink } from '../common/page-query.dto';
-import { ListOrdersQueryDto } from '../orders/dto/orders.dto';
+import { ListOrdersQueryDto, orderFilterOf } from '../orders/dto/orders.dto';
 import { DeveloperOrdersService } from './developer-orders.service';
 
 /** Orders on the Developer API (tenant from the secret key), read from the orders module. */
@@ -19,14 +19,7 @@ export class DeveloperOrdersController {
   async list(@Ctx() ctx: TenantContext, @Query() q: ListOrdersQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const page = await this.orders.list(
       ctx,
-      {
-        status: q.status,
-        channelId: q.channel_id,
-        createdFrom: q.created_from ? new Date(q.created_from) : undefined,
-        createdTo: q.created_to ? new Date(q.created_to) : undefined,
-        customerEmail: q.customer_email,
-        externalId: q.external_id,
-      },
+      orderFilterOf(q),
       q.limit ?? 100,
       q.cursor,
     );

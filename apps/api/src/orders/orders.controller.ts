@@ -5,7 +5,7 @@ import type { TenantContext } from '@synq/common';
 import { OrdersService } from '@synq/orders';
 import { Ctx } from '../common/ctx.decorator';
 import { setNextLink } from '../common/page-query.dto';
-import { CancelOrderDto, CreateOrderDto, FulfillOrderDto, ListOrdersQueryDto, PaymentDto, ReturnOrderDto } from './dto/orders.dto';
+import { CancelOrderDto, CreateOrderDto, FulfillOrderDto, ListOrdersQueryDto, orderFilterOf, PaymentDto, ReturnOrderDto } from './dto/orders.dto';
 
 const uuid = () => new ParseUUIDPipe();
 
@@ -46,14 +46,7 @@ export class OrdersController {
   async list(@Ctx() ctx: TenantContext, @Query() q: ListOrdersQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const page = await this.orders.list(
       ctx,
-      {
-        status: q.status,
-        channelId: q.channel_id,
-        createdFrom: q.created_from ? new Date(q.created_from) : undefined,
-        createdTo: q.created_to ? new Date(q.created_to) : undefined,
-        customerEmail: q.customer_email,
-        externalId: q.external_id,
-      },
+      orderFilterOf(q),
       q.limit ?? 100,
       q.cursor,
     );

@@ -1,3 +1,4 @@
+import type { OrderFilter } from '@synq/orders';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -227,6 +228,18 @@ export class ListOrdersQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(255)
   external_id?: string;
+}
+
+/** The orders module's filter from the list query (shared by the Platform API and the Developer API). */
+export function orderFilterOf(q: ListOrdersQueryDto): OrderFilter {
+  return {
+    status: q.status,
+    channelId: q.channel_id,
+    createdFrom: q.created_from ? new Date(q.created_from) : undefined,
+    createdTo: q.created_to ? new Date(q.created_to) : undefined,
+    customerEmail: q.customer_email,
+    externalId: q.external_id,
+  };
 }
 
 export class LineQuantityDto {
