@@ -4,8 +4,9 @@
  * platforms at the same concurrency (the worker's SYNC_CONCURRENCY, default 50). Goal: ≥ 0.5×.
  *
  *  - candidate: 1,000 `POST /unified/sync/push/product` (50 in flight) → outbox → sync.fanout →
- *    5,000 sync.product jobs (claim, load the product, connector call(s), settle the ledger with
- *    its run and event); the clock runs from the first push until every ledger row of the tenant
+ *    sync.batch jobs of SYNC_BATCH_SIZE products per connection (claim and load the products,
+ *    connector call(s) per product, settle the ledger with runs and events; failures continue as
+ *    sync.product jobs); the clock runs from the first push until every ledger row of the tenant
  *    is SYNCED for its latest seq (polled with SQL);
  *  - baseline: the requests the fakes recorded in a warm-up candidate run (method, path, query,
  *    auth headers, body), grouped per (store, product) and replayed in order with `fetch` against
