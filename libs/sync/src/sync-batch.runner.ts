@@ -72,7 +72,7 @@ const BATCH_SETTLE_SQL = `WITH x AS (
       force = CASE WHEN s.requested_seq > x.seq THEN s.force ELSE false END,
       create_started_at = NULL,
       lease_job = NULL, lease_until = NULL, updated_at = now()
-      FROM x WHERE s.connection_id = $2 AND s.product_id = x.product_id AND s.lease_job = $3
+      FROM x WHERE s.tenant_id = $1 AND s.connection_id = $2 AND s.product_id = x.product_id AND s.lease_job = $3
     RETURNING s.product_id),
   done AS (SELECT x.* FROM x JOIN u ON u.product_id = x.product_id),
   r AS (
@@ -80,11 +80,11 @@ const BATCH_SETTLE_SQL = `WITH x AS (
     SELECT run_id, $1, $2, product_id, action, run_status, http_status, NULL, duration_ms, attempt FROM done),
   h AS (
     UPDATE connections SET last_healthy_at = now(), last_error = NULL
-     WHERE id = $2 AND EXISTS (SELECT 1 FROM done WHERE run_status = 'SUCCEEDED')
+     WHERE tenant_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM done WHERE run_status = 'SUCCEEDED')
        AND (last_healthy_at IS NULL OR last_healthy_at < now() - interval '30 seconds' OR last_error IS NOT NULL)),
   rel AS (
     UPDATE sync_states SET lease_job = NULL, lease_until = NULL
-     WHERE connection_id = $2 AND product_id = ANY($5::uuid[]) AND lease_job = $3),
+     WHERE tenant_id = $1 AND connection_id = $2 AND product_id = ANY($5::uuid[]) AND lease_job = $3),
   e AS (
     INSERT INTO events (id, tenant_id, type, data)
     SELECT event_id, $1, event_type, event_data FROM done WHERE event_type IS NOT NULL
