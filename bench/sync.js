@@ -4,8 +4,9 @@
  * platforms at the same concurrency (the worker's SYNC_CONCURRENCY, default 50). Goal: ≥ 0.5×.
  *
  *  - candidate: 1,000 `POST /unified/sync/push/product` (50 in flight) → outbox → sync.fanout →
- *    5,000 sync.product jobs (claim, load the product, connector call(s), settle the ledger with
- *    its run and event); the clock runs from the first push until every ledger row of the tenant
+ *    sync.batch jobs of SYNC_BATCH_SIZE products per connection (claim and load the products,
+ *    connector call(s) per product, settle the ledger with runs and events; failures continue as
+ *    sync.product jobs); the clock runs from the first push until every ledger row of the tenant
  *    is SYNCED for its latest seq (polled with SQL);
  *  - baseline: the requests the fakes recorded in a warm-up candidate run (method, path, query,
  *    auth headers, body), grouped per (store, product) and replayed in order with `fetch` against
@@ -126,6 +127,14 @@ async function waitAllSynced(db, tenantId, expected, timeoutMs) {
   }
 }
 
+/** Cumulative counters of the bench's database (every statement outside a transaction is one). */
+async function dbStats(db) {
+  const { rows } = await db.query(
+    `SELECT xact_commit::bigint::float8 AS xact_commit, tup_inserted::float8 AS tup_inserted, tup_updated::float8 AS tup_updated FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return rows[0];
+}
+
 /** CPU seconds (user + system) used so far by the api, the worker and this bench's PostgreSQL backends. */
 function cpuSeconds(ctx) {
   const ticks = (pid) => {
@@ -152,6 +161,7 @@ function cpuSeconds(ctx) {
 /** Candidate: push every product through the api; seconds until every ledger row is SYNCED. */
 async function candidate(ctx, round, timeoutMs = 600_000) {
   const cpu0 = process.env.BENCH_SYNC_CPU ? cpuSeconds(ctx) : null;
+  const db0 = process.env.BENCH_SYNC_CPU ? await dbStats(ctx.db) : null;
   const t0 = process.hrtime.bigint();
   await pool(PUSH_IN_FLIGHT, round.productIds, async (productId) => {
     const r = await fetch(`${ctx.procs.base}/unified/sync/push/product`, {
@@ -168,7 +178,14 @@ async function candidate(ctx, round, timeoutMs = 600_000) {
     const cpu1 = cpuSeconds(ctx);
     process.stderr.write(`  CPU s: api ${(cpu1.api - cpu0.api).toFixed(1)}, worker ${(cpu1.worker - cpu0.worker).toFixed(1)}, PostgreSQL backends ${(cpu1.pg - cpu0.pg).toFixed(1)}\n`);
   }
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, pushSeconds: pushed };
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (db0) {
+    await sleep(1500); // backends report their statistics at most once a second
+    const db1 = await dbStats(ctx.db);
+    const per = (k) => ((db1[k] - db0[k]) / (round.productIds.length * 5)).toFixed(2);
+    process.stderr.write(`  per sync (whole database, incl. api, relay and this bench's polling): ${per('xact_commit')} transactions, ${per('tup_inserted')} rows inserted, ${per('tup_updated')} updated\n`);
+  }
+  return { seconds, pushSeconds: pushed };
 }
 
 /** Every request the five stores received in a round, grouped per (store, product), in order. */

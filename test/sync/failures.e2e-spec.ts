@@ -184,4 +184,50 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
       expect({ q, status: (await stack.http.get(`/api/v1/sync/runs?${q}`).set(a.headers)).status }).toEqual({ q, status: 400 });
     }
   });
+
+  it('a sync.batch of several products on one connection: successes settle together, a 400 fails alone, a 500 continues as its own job', async () => {
+    const ps = [];
+    for (const [title, sku] of [['Batch Scarf', 'BSCARF'], ['Batch Glove', 'BGLOVE'], ['Batch Beanie', 'BBEANIE'], ['Batch Sock', 'BSOCK']]) {
+      ps.push(await createProduct(stack, a, title, sku));
+    }
+    const [ok1, ok2, rejected, flaky] = ps;
+    const createOf = (p: { handle: string }) => (r: { method: string; path: string; body: unknown }) =>
+      r.method === 'POST' && r.path === '/wp-json/wc/v3/products' && (r.body as { sku?: string } | null)?.sku === p.handle;
+    woo.failNext(1, { status: 400, body: { code: 'woocommerce_rest_product_invalid', message: 'Invalid product name.', data: { status: 400 } } }, createOf(rejected));
+    woo.failNext(1, { status: 500, body: { code: 'internal_server_error', message: 'Critical error.', data: { status: 500 } } }, createOf(flaky));
+    const ids = ps.map((p) => p.id);
+    // one fan-out limited to WooCommerce: its four rows are one batch (SYNC_BATCH_SIZE 10)
+    expect(await stack.worker!.get(SyncFanoutService, { strict: false }).fanout({ tenantId: a.tenantId, productIds: ids, action: 'UPSERT', connectionIds: [conn.woocommerce] })).toBe(4);
+    const rows = await eventually(async () => {
+      const r = await stack.db.pool.query(`SELECT product_id, status, attempts, last_error FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2)`, [conn.woocommerce, ids]);
+      return r.rows.length === 4 && r.rows.every((x) => x.status !== 'PENDING') ? r.rows : undefined;
+    }, 20000);
+    const state = (id: string) => rows.find((r) => r.product_id === id);
+    for (const p of [ok1, ok2, flaky]) expect(state(p.id)).toMatchObject({ status: 'SYNCED', attempts: 0, last_error: null });
+    expect(state(rejected.id)).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(state(rejected.id).last_error).toContain('Invalid product name.');
+
+    const runs = await stack.db.pool.query(
+      `SELECT product_id, status, attempt, created_at FROM sync_runs WHERE connection_id = $1 AND product_id = ANY($2) ORDER BY created_at, attempt`,
+      [conn.woocommerce, ids],
+    );
+    const runsOfProduct = (id: string) => runs.rows.filter((r) => r.product_id === id).map((r) => [r.status, r.attempt]);
+    expect(runsOfProduct(ok1.id)).toEqual([['SUCCEEDED', 1]]);
+    expect(runsOfProduct(ok2.id)).toEqual([['SUCCEEDED', 1]]);
+    expect(runsOfProduct(rejected.id)).toEqual([['FAILED', 1]]);
+    // the 500 was retried by a sync.product of its own, its attempts counting the batch's
+    expect(runsOfProduct(flaky.id)).toEqual([['RETRYING', 1], ['SUCCEEDED', 2]]);
+    // the two successes of the batch were settled by one statement (one transaction timestamp)
+    const okAt = runs.rows.filter((r) => r.product_id === ok1.id || r.product_id === ok2.id).map((r) => r.created_at.getTime());
+    expect(okAt[0]).toBe(okAt[1]);
+    expect([...woo.products.values()].filter((x) => x.sku === flaky.handle)).toHaveLength(1);
+
+    const events = await stack.db.pool.query(
+      `SELECT type, data FROM events WHERE tenant_id = $1 AND data->>'connection_id' = $2 AND data->>'product_id' = ANY($3) ORDER BY type`,
+      [a.tenantId, conn.woocommerce, ids],
+    );
+    expect(events.rows.filter((e) => e.type === 'sync.succeeded').map((e) => e.data.product_id).sort()).toEqual([ok1.id, ok2.id, flaky.id].sort());
+    expect(events.rows.filter((e) => e.type === 'sync.failed').map((e) => e.data.product_id)).toEqual([rejected.id]);
+    for (const e of events.rows) expect(missingEventKeys(e.type, e.data)).toEqual([]);
+  });
 });

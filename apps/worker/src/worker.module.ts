@@ -15,6 +15,7 @@ import { SupplierImportProcessor } from './processors/supplier-import.processor'
 import { FeedGenerateProcessor } from './processors/feed-generate.processor';
 import { SyncFanoutProcessor } from './processors/sync-fanout.processor';
 import { SyncProductProcessor } from './processors/sync-product.processor';
+import { SyncBatchProcessor } from './processors/sync-batch.processor';
 import { WorkerHost } from './worker-host.service';
 import { AgentScheduler } from '@synq/agents';
 import { ListingsLibModule } from '@synq/listings';
@@ -55,6 +56,7 @@ export class WorkerModule {
         FeedGenerateProcessor,
         SyncFanoutProcessor,
         SyncProductProcessor,
+        SyncBatchProcessor,
         // developer API: the repricer and the agents' scheduler and runs
         RepricerEvaluateProcessor,
         AgentScheduler,

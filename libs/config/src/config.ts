@@ -72,6 +72,8 @@ export interface AppConfig {
    * waits on the platform (and on two short ledger statements), so this is wider than WORKER_CONCURRENCY.
    */
   syncConcurrency: number;
+  /** Products of one connection per `sync.batch` job (claimed and settled one statement per batch). */
+  syncBatchSize: number;
   /** Whole-request timeout of every call a connector makes to a platform. */
   connectorTimeoutMs: number;
   /** How often the worker re-queues sync ledger rows that are pending without a queued job. */
@@ -311,6 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     unifiedFailureRedirect: optionalUrl(env, 'UNIFIED_FAILURE_REDIRECT_URL'),
     syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
     syncConcurrency: int(env, 'SYNC_CONCURRENCY', 50, 1, 1000),
+    syncBatchSize: int(env, 'SYNC_BATCH_SIZE', 10, 1, 100),
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     inventoryPushCoalesceMs: int(env, 'INVENTORY_PUSH_COALESCE_MS', 2_000, 0, 600_000),

@@ -1,5 +1,64 @@
+import http from 'node:http';
+import https from 'node:https';
 import { isRetryableStatus, parseRetryAfter } from '@synq/queue';
 import { ConnectorError } from './connector';
+
+/** The answer's headers, looked up case-insensitively (as `Headers.get`). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
+class IncomingHeaders implements ResponseHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const v = this.raw[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
+/**
+ * Keep-alive connection pools shared by the connectors of this process. An idle socket is dropped
+ * after 4 s, or a second before the server's announced `Keep-Alive: timeout` (Node's agent reads
+ * it), so that a request rarely meets a socket the server is closing; when one does, it fails as a
+ * network error (retryable, like any other). A platform call costs a fraction of the CPU of
+ * `fetch` (undici's WHATWG streams, AbortSignal, Request/Response objects), which dominated the
+ * worker's profile in bench:sync.
+ */
+const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: 4000, scheduling: 'lifo' as const };
+const agents = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) };
+
+class RequestTimeout extends Error {}
+
+/** One request and its whole answer, failing with the socket error, or RequestTimeout after `timeoutMs`. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+    if (!lib) return reject(new Error(`unsupported protocol ${url.protocol}`));
+    let settled = false;
+    const req = lib.request(url, { method, headers, agent: agents[url.protocol as 'http:' | 'https:'] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', fail);
+      res.on('aborted', () => fail(new Error('the connection closed before the answer was complete')));
+    });
+    function fail(err: Error) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(err);
+    }
+    const timer = setTimeout(() => fail(new RequestTimeout()), timeoutMs);
+    req.on('error', fail);
+    req.end(body);
+  });
+}
 
 export interface JsonRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -13,7 +72,7 @@ export interface JsonRequest {
 
 export interface JsonResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: unknown;
 }
 
@@ -39,7 +98,7 @@ export function platformMessage(body: unknown, fallback: string): string {
 }
 
 /** Classifies a non-2xx answer: 408/429/5xx retryable (with Retry-After), 401/403 auth, other 4xx permanent. */
-export function errorForStatus(platform: string, status: number, headers: Headers, body: unknown): ConnectorError {
+export function errorForStatus(platform: string, status: number, headers: ResponseHeaders, body: unknown): ConnectorError {
   const msg = platformMessage(body, `HTTP ${status}`);
   const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
   if (isRetryableStatus(status)) {
@@ -52,30 +111,29 @@ export function errorForStatus(platform: string, status: number, headers: Header
 }
 
 /**
- * One JSON request with a whole-request timeout; no redirects followed (a store that redirects has
- * moved and its URL must be updated). Network failures and timeouts are retryable ConnectorErrors;
+ * One JSON request (node:http/https over the keep-alive pools above) with a whole-request timeout;
+ * no redirects followed (a store that redirects has moved and its URL must be updated). Network failures and timeouts are retryable ConnectorErrors;
  * HTTP answers of any status are returned for the connector to interpret.
  */
 export async function requestJson(req: JsonRequest): Promise<JsonResponse> {
-  let res: Response;
+  const payload = req.body !== undefined ? JSON.stringify(req.body) : undefined;
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+    ...req.headers,
+  };
+  let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
   try {
-    res = await fetch(req.url, {
-      method: req.method,
-      headers: { accept: 'application/json', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
-      body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
+    res = await send(new URL(req.url), req.method, headers, payload, req.timeoutMs);
   } catch (err) {
-    const e = err as Error;
-    const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const detail = timedOut ? `no answer within ${req.timeoutMs} ms` : cause?.code ?? cause?.message ?? e.message;
+    const e = err as Error & { code?: string };
+    const detail = e instanceof RequestTimeout ? `no answer within ${req.timeoutMs} ms` : e.code ?? e.message;
     throw new ConnectorError(`${req.platform} could not be reached: ${detail}`, { retryable: true });
   }
-  const text = await res.text().catch(() => '');
+  const resHeaders = new IncomingHeaders(res.headers);
+  const text = res.text;
   let body: unknown = text;
-  if (text && (res.headers.get('content-type') ?? '').includes('json')) {
+  if (text && (resHeaders.get('content-type') ?? '').includes('json')) {
     try {
       body = JSON.parse(text);
     } catch {
@@ -83,12 +141,12 @@ export async function requestJson(req: JsonRequest): Promise<JsonResponse> {
     }
   }
   if (res.status >= 300 && res.status < 400) {
-    throw new ConnectorError(`${req.platform} answered a redirect (${res.status}) to ${res.headers.get('location') ?? 'elsewhere'}: update the store URL`, {
+    throw new ConnectorError(`${req.platform} answered a redirect (${res.status}) to ${resHeaders.get('location') ?? 'elsewhere'}: update the store URL`, {
       status: res.status,
       retryable: false,
     });
   }
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, headers: resHeaders, body };
 }
 
 /** requestJson that turns every non-2xx answer into a classified ConnectorError. */

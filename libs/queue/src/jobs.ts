@@ -22,8 +22,17 @@ export interface JobPayloads {
    * `connectionIds` limits an UPSERT to those connections (a listing's price change reaches its own).
    */
   'sync.fanout': { tenantId: string; productIds: string[]; action: 'UPSERT' | 'DELETE'; force?: boolean; retryFailed?: boolean; connectionIds?: string[] };
-  /** Push one product to one connection as its ledger row asks (idempotent: settles a seq once). */
-  'sync.product': { tenantId: string; connectionId: string; productId: string };
+  /**
+   * Push one product to one connection as its ledger row asks (idempotent: settles a seq once).
+   * `attemptsBefore`: attempts a `sync.batch` already made for this seq (they count towards the limit).
+   */
+  'sync.product': { tenantId: string; connectionId: string; productId: string; attemptsBefore?: number };
+  /**
+   * Push several products to one connection (the fan-out's unit): claims and settles their ledger
+   * rows in one statement each; a product that fails, or whose row is busy, continues as its own
+   * `sync.product` (retries with backoff, Retry-After, FAILED after the last attempt).
+   */
+  'sync.batch': { tenantId: string; connectionId: string; productIds: string[] };
   /**
    * Evaluate the tenant's repricer rules for these listings (all of the tenant's listings, in
    * batches, without `listingIds`): competitor prices arrived, or a run of the repricer agent
@@ -79,6 +88,7 @@ export const JOBS: { [N in JobName]: JobDefinition } = {
   // ids are deterministic per ledger seq, and BullMQ ignores an add whose id still exists in any
   // state: finished jobs leave at once (history is in sync_runs)
   'sync.product': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
+  'sync.batch': { queue: 'sync', attempts: 10, removeOnComplete: true, removeOnFail: true },
   'repricer.evaluate': { queue: 'sync', attempts: 5 },
   'agent.run': { queue: 'system', attempts: 3 },
   'order.ingest': { queue: 'imports', attempts: 10 },

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { prepared } from '@synq/database';
@@ -64,11 +65,42 @@ export class SyncFanoutService {
     const params: unknown[] = [data.tenantId, data.productIds, data.force ?? false];
     if (sql === BUMP_UPSERT) params.push(data.connectionIds?.length ? data.connectionIds : null);
     const rows = await prepared<BumpedRow>(this.db, sql, params);
-    await this.enqueue(data.tenantId, rows, this.config.syncDebounceMs);
+    await this.enqueueBatches(data.tenantId, rows, this.config.syncDebounceMs);
     return rows.length;
   }
 
-  /** One `sync.product` per row (ids deduplicate against jobs still queued for the same seq). */
+  /**
+   * One `sync.batch` per connection and SYNC_BATCH_SIZE products (in product order). The id is a
+   * hash of the connection and its rows' (product, seq): running the same fan-out again adds nothing
+   * while the batch is queued; a later push bumps the seqs and gets batches of its own (the earlier
+   * batch then finds those rows' seqs newer and pushes the newest state, or nothing, as the runner does).
+   */
+  async enqueueBatches(tenantId: string, rows: BumpedRow[], delayMs: number): Promise<void> {
+    const byConnection = new Map<string, BumpedRow[]>();
+    for (const r of rows) {
+      const list = byConnection.get(r.connection_id);
+      if (list) list.push(r);
+      else byConnection.set(r.connection_id, [r]);
+    }
+    const size = this.config.syncBatchSize;
+    const items: EnqueueItem[] = [];
+    for (const [connectionId, list] of byConnection) {
+      list.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0));
+      for (let i = 0; i < list.length; i += size) {
+        const chunk = list.slice(i, i + size);
+        const key = createHash('sha256').update(chunk.map((r) => `${r.product_id}:${r.requested_seq}`).join(',')).digest('hex').slice(0, 40);
+        items.push({
+          name: 'sync.batch',
+          data: { tenantId, connectionId, productIds: chunk.map((r) => r.product_id) },
+          jobId: `sb-${connectionId}-${key}`,
+          delayMs,
+        });
+      }
+    }
+    for (let i = 0; i < items.length; i += 1000) await this.queues.addBulk(items.slice(i, i + 1000));
+  }
+
+  /** One `sync.product` per row (ids deduplicate against jobs still queued for the same seq); the sweeper's way. */
   async enqueue(tenantId: string, rows: BumpedRow[], delayMs: number): Promise<void> {
     const items: EnqueueItem[] = rows.map((r) => ({
       name: 'sync.product',

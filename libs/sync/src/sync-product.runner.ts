@@ -14,7 +14,7 @@ import { LOGGER, Logger } from '@synq/logger';
 import { JobData, PermanentError, RetryableError } from '@synq/queue';
 import { ExactPrices, payloadHash, SYNC_PRODUCT_SQL, toSyncProduct, withListingPrices } from './sync-product.loader';
 
-interface ClaimedRow {
+export interface ClaimedRow {
   tenant_id: string;
   connection_id: string;
   product_id: string;
@@ -76,7 +76,7 @@ const RUN_COLUMNS_WITH_ID = `(id, tenant_id, connection_id, product_id, action, 
 
 export type SyncOutcome = 'synced' | 'deleted' | 'skipped' | 'nothing-to-do' | 'connection-inactive' | 'busy' | 'gone';
 
-interface Settle {
+export interface Settle {
   status: SyncStatus;
   runStatus: SyncRunStatus;
   mapping: RemoteMapping | null;
@@ -88,9 +88,11 @@ interface Settle {
   connectionError?: string;
 }
 
-function lastAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-}
+export type PushResult =
+  | { kind: 'release' }
+  | { kind: 'inactive' }
+  | { kind: 'settle'; outcome: SyncOutcome; seq: string; durationMs: number; settle: Settle }
+  | { kind: 'error'; seq: string; durationMs: number; err: unknown; existing: RemoteMapping | null };
 
 /**
  * Settles one (connection, product) ledger row: pushes the product's current state (or removes it)
@@ -111,7 +113,7 @@ export class SyncProductRunner {
   ) {}
 
   /** The lease outlasts any single push (several requests, each up to CONNECTOR_TIMEOUT_MS). */
-  private get leaseMs(): number {
+  get leaseMs(): number {
     return this.config.connectorTimeoutMs * 10 + 60_000;
   }
 
@@ -120,48 +122,59 @@ export class SyncProductRunner {
     const rows = await prepared<ClaimedRow>(this.db, CLAIM_SQL, [data.tenantId, data.connectionId, data.productId, jobId, this.leaseMs]);
     const row = rows[0];
     if (!row) return this.notClaimed(data, job, again);
+    const attempt = (data.attemptsBefore ?? 0) + job.attemptsMade + 1;
+    const r = await this.push(row);
+    switch (r.kind) {
+      case 'release':
+        await prepared(this.db, RELEASE_SQL, [row.connection_id, row.product_id, jobId]);
+        return 'nothing-to-do';
+      case 'inactive':
+        await this.recordOnly(row, jobId, 'SKIPPED', `connection is ${row.connection_status}`, attempt, 0);
+        return 'connection-inactive';
+      case 'settle':
+        await this.settle(row, jobId, r.seq, attempt, r.durationMs, r.settle);
+        return r.outcome;
+      case 'error':
+        return this.failed(row, jobId, r.seq, attempt, attempt >= (job.opts.attempts ?? 1), r.durationMs, r.err, r.existing);
+    }
+  }
+
+  /**
+   * The remote part of a sync of a claimed row: what to settle, or the failure. Writes nothing to
+   * the database (the caller settles one row, or a batch of rows, in one statement).
+   */
+  async push(row: ClaimedRow): Promise<PushResult> {
     const seq = row.requested_seq;
-    if (BigInt(seq) <= BigInt(row.synced_seq)) {
-      await prepared(this.db, RELEASE_SQL, [row.connection_id, row.product_id, jobId]);
-      return 'nothing-to-do';
-    }
-    const attempt = job.attemptsMade + 1;
-    if (row.connection_status !== 'ACTIVE') {
-      // kept PENDING: the sweeper pushes it once the connection is ACTIVE again
-      await this.recordOnly(row, jobId, 'SKIPPED', `connection is ${row.connection_status}`, attempt, 0);
-      return 'connection-inactive';
-    }
+    if (BigInt(seq) <= BigInt(row.synced_seq)) return { kind: 'release' };
+    // kept PENDING: the sweeper pushes it once the connection is ACTIVE again
+    if (row.connection_status !== 'ACTIVE') return { kind: 'inactive' };
 
     const started = Date.now();
     const connector = this.connectors.get(row.kind);
     const existing: RemoteMapping | null = row.remote_product_id ? { remoteProductId: row.remote_product_id, remoteVariantIds: row.remote_variant_ids ?? {} } : null;
+    const done = (outcome: SyncOutcome, settle: Settle, durationMs = Date.now() - started): PushResult => ({ kind: 'settle', outcome, seq, durationMs, settle });
     try {
       if (row.requested_action === 'DELETE') {
         if (!existing) {
-          await this.settle(row, jobId, seq, attempt, 0, { status: 'DELETED', runStatus: 'SKIPPED', mapping: null, hash: null, error: 'nothing to delete: the product was never synced to this connection', httpStatus: null });
-          return 'skipped';
+          return done('skipped', { status: 'DELETED', runStatus: 'SKIPPED', mapping: null, hash: null, error: 'nothing to delete: the product was never synced to this connection', httpStatus: null }, 0);
         }
         await connector.deleteProduct(this.target(row), existing);
-        await this.settle(row, jobId, seq, attempt, Date.now() - started, { status: 'DELETED', runStatus: 'SUCCEEDED', mapping: null, hash: null, error: null, httpStatus: 200, event: 'sync.succeeded' });
-        return 'deleted';
+        return done('deleted', { status: 'DELETED', runStatus: 'SUCCEEDED', mapping: null, hash: null, error: null, httpStatus: 200, event: 'sync.succeeded' });
       }
 
       if (!row.product_json) {
         const message = `product ${row.product_id} no longer exists in Synq: push DELETE to remove it from the store`;
-        await this.settle(row, jobId, seq, attempt, 0, { status: 'FAILED', runStatus: 'FAILED', mapping: existing, hash: row.payload_hash, error: message, httpStatus: null, event: 'sync.failed' });
-        return 'skipped';
+        return done('skipped', { status: 'FAILED', runStatus: 'FAILED', mapping: existing, hash: row.payload_hash, error: message, httpStatus: null, event: 'sync.failed' }, 0);
       }
       const product: SyncProduct = withListingPrices(toSyncProduct(row.product_json, row.exact_prices), row.listing_prices);
       const hash = payloadHash(row.kind, connector.payloadFor(product));
       if (!row.force && existing && row.payload_hash === hash && row.last_error === null) {
-        await this.settle(row, jobId, seq, attempt, Date.now() - started, { status: 'SYNCED', runStatus: 'SKIPPED', mapping: existing, hash, error: null, httpStatus: null });
-        return 'skipped';
+        return done('skipped', { status: 'SYNCED', runStatus: 'SKIPPED', mapping: existing, hash, error: null, httpStatus: null });
       }
       const mapping = await connector.upsertProduct(this.target(row), product, existing, { mayExist: !existing && row.prior_create_started_at !== null });
-      await this.settle(row, jobId, seq, attempt, Date.now() - started, { status: 'SYNCED', runStatus: 'SUCCEEDED', mapping, hash, error: null, httpStatus: 200, event: 'sync.succeeded' });
-      return 'synced';
+      return done('synced', { status: 'SYNCED', runStatus: 'SUCCEEDED', mapping, hash, error: null, httpStatus: 200, event: 'sync.succeeded' });
     } catch (err) {
-      return this.failed(row, jobId, seq, job, Date.now() - started, err, existing);
+      return { kind: 'error', seq, durationMs: Date.now() - started, err, existing };
     }
   }
 
@@ -189,17 +202,36 @@ export class SyncProductRunner {
     // Another job is pushing this row right now. Try again shortly: by then it has settled its seq,
     // and this job either finds a newer one to push or nothing to do. (On the last attempt the
     // sweeper takes over.)
-    if (lastAttempt(job)) return 'busy';
+    if ((data.attemptsBefore ?? 0) + job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return 'busy';
     throw new RetryableError(`another job (${exists[0].lease_job}) is pushing this product to this connection`, 1000);
   }
 
-  private async failed(row: ClaimedRow, jobId: string, seq: string, job: Job, durationMs: number, err: unknown, existing: RemoteMapping | null): Promise<never> {
-    const attempt = job.attemptsMade + 1;
+  private async failed(row: ClaimedRow, jobId: string, seq: string, attempt: number, last: boolean, durationMs: number, err: unknown, existing: RemoteMapping | null): Promise<never> {
+    const f = await this.recordFailure(row, jobId, seq, attempt, last, durationMs, err, existing);
+    if (f.retry) throw new RetryableError(f.message, f.retryAfterMs);
+    throw new PermanentError(f.message, f.status);
+  }
+
+  /**
+   * Records a failed attempt: retryable and not the last → a RETRYING run, attempts + 1, the lease
+   * released (the caller has it retried with backoff); otherwise the row settles FAILED with the
+   * platform's message and `sync.failed` (an auth failure also puts the connection in ERROR).
+   */
+  async recordFailure(
+    row: ClaimedRow,
+    jobId: string,
+    seq: string,
+    attempt: number,
+    last: boolean,
+    durationMs: number,
+    err: unknown,
+    existing: RemoteMapping | null,
+  ): Promise<{ retry: boolean; message: string; retryAfterMs?: number; status?: number }> {
     const ce = err instanceof ConnectorError ? err : undefined;
     const message = (err as Error).message ?? String(err);
     if (!ce) this.logger.warn({ err: message, connectionId: row.connection_id, productId: row.product_id, attempt }, 'sync attempt failed unexpectedly');
     const retryable = ce ? ce.retryable : true;
-    if (retryable && !lastAttempt(job)) {
+    if (retryable && !last) {
       const params = new Params();
       const [t, c, p, j] = [row.tenant_id, row.connection_id, row.product_id, jobId].map((v) => params.add(v));
       const e = params.add(message);
@@ -212,7 +244,7 @@ export class SyncProductRunner {
          SELECT ${t}, ${c}, ${p}, ${params.add(row.requested_action)}, 'RETRYING', ${params.add(ce?.status ?? null)}::int, ${e}, ${params.add(durationMs)}, ${params.add(attempt)} FROM u`,
         params.values,
       );
-      throw new RetryableError(message, ce?.retryAfterMs);
+      return { retry: true, message, retryAfterMs: ce?.retryAfterMs, status: ce?.status };
     }
     await this.settle(row, jobId, seq, attempt, durationMs, {
       status: 'FAILED',
@@ -224,11 +256,11 @@ export class SyncProductRunner {
       event: 'sync.failed',
       connectionError: ce?.auth ? message : undefined,
     });
-    throw new PermanentError(message, ce?.status);
+    return { retry: false, message, status: ce?.status };
   }
 
   /** Records a run without settling the row (the connection is not ACTIVE) and releases the lease. */
-  private async recordOnly(row: ClaimedRow, jobId: string, status: SyncRunStatus, error: string, attempt: number, durationMs: number): Promise<void> {
+  async recordOnly(row: ClaimedRow, jobId: string, status: SyncRunStatus, error: string, attempt: number, durationMs: number): Promise<void> {
     await prepared(
       this.db,
       `WITH u AS (UPDATE sync_states SET lease_job = NULL, lease_until = NULL WHERE connection_id = $2 AND product_id = $3 AND lease_job = $4 RETURNING 1)
@@ -241,7 +273,7 @@ export class SyncProductRunner {
    * One statement: the ledger row settled for `seq` (still PENDING when a newer push arrived
    * meanwhile; its own job follows), the run, the connection's health and the event.
    */
-  private async settle(row: ClaimedRow, jobId: string, seq: string, attempt: number, durationMs: number, s: Settle): Promise<void> {
+  async settle(row: ClaimedRow, jobId: string, seq: string, attempt: number, durationMs: number, s: Settle): Promise<void> {
     const params = new Params();
     const [t, c, p, j] = [row.tenant_id, row.connection_id, row.product_id, jobId].map((v) => params.add(v));
     const sq = params.add(seq);
