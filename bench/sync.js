@@ -9,7 +9,8 @@
  *    sync.product jobs); the clock runs from the first push until every ledger row of the tenant
  *    is SYNCED for its latest seq (polled with SQL);
  *  - baseline: the requests the fakes recorded in a warm-up candidate run (method, path, query,
- *    auth headers, body), grouped per (store, product) and replayed in order with `fetch` against
+ *    auth headers, body), grouped per (store, product) and replayed in order with the connectors' own
+ *    HTTP client (libs/connectors requestJson: keep-alive node:http, JSON parsed) against
  *    fresh fakes, SYNC_CONCURRENCY groups at a time; the clock runs until the last answer;
  *  - baseline and candidate alternate for 3 rounds (fresh fakes, tenant and products each round);
  *    medians are quoted;
@@ -30,6 +31,9 @@ const { FakeShopify } = require('../test/fakes/fake-shopify.ts');
 const { FakeWooCommerce } = require('../test/fakes/fake-woocommerce.ts');
 const { FakeUnified } = require('../test/fakes/fake-unified.ts');
 const { SecretBox } = require(path.join(root, 'dist/libs/crypto/src'));
+// the baseline speaks HTTP with the connectors' own client (keep-alive node:http), so the ratio
+// compares Synq's bookkeeping, not two HTTP clients
+const { requestJson } = require(path.join(root, 'dist/libs/connectors/src/http'));
 
 const PRODUCTS = Number(process.env.BENCH_SYNC_PRODUCTS || 1000);
 const ROUNDS = Number(process.env.BENCH_SYNC_ROUNDS || 3);
@@ -223,10 +227,15 @@ async function bareLoop(ctx, jobs) {
   const t0 = process.hrtime.bigint();
   await pool(CONCURRENCY, order, async (job) => {
     for (const r of job.requests) {
-      const res = await fetch(bases[job.storeIndex] + r.path, { method: r.method, headers: r.headers, body: r.body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-      const text = await res.text();
-      if (text && (res.headers.get('content-type') ?? '').includes('json')) JSON.parse(text);
-      if (res.status >= 300) throw new Error(`bare loop: ${r.method} ${r.path} → ${res.status} ${text.slice(0, 200)}`);
+      const res = await requestJson({
+        method: r.method,
+        url: bases[job.storeIndex] + r.path,
+        headers: r.headers,
+        body: r.body === undefined ? undefined : JSON.parse(r.body),
+        timeoutMs: 30_000,
+        platform: 'bare loop',
+      });
+      if (res.status >= 300) throw new Error(`bare loop: ${r.method} ${r.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       requests++;
     }
   });
