@@ -6,6 +6,7 @@
  *  3. oversell check: 50 connections ordering one variant holding 500 units for 5 s: exactly 500
  *     orders succeed (201), every other answer is 409 INSUFFICIENT_STOCK, on hand ends at 0, and no
  *     movement ever left available below 0.
+ * BENCH_PROFILE_DIR=dir writes a V8 CPU profile of the api (`--cpu-prof`) there.
  */
 'use strict';
 const { Client } = require('pg');
@@ -57,7 +58,7 @@ async function main() {
   const databaseUrl = await freshDatabase(dbName);
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const procs = await startProcesses({ databaseUrl });
+  const procs = await startProcesses({ databaseUrl, nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [] });
   const results = [];
   try {
     const acct = await registerBenchAccount(procs.base);
