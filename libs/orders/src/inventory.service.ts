@@ -451,7 +451,7 @@ export class InventoryService {
       this.db,
       `SELECT r.id, r.tenant_id, (SELECT o.id FROM organizations o WHERE o.tenant_id = r.tenant_id ORDER BY o.created_at LIMIT 1) AS org_id FROM inventory_reservations r
         WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= now()
-          AND ($2::uuid IS NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = r.tenant_id AND a.kind = 'reservation_expiry') OR r.tenant_id = $2::uuid)
+          AND ${expiryScope('r', '$2')}
         ORDER BY expires_at LIMIT $1`,
       [limit, tenantId ?? null],
     );
@@ -466,6 +466,16 @@ export class InventoryService {
     }
     return n;
   }
+}
+
+/**
+ * Which rows an expiry pass takes (the rows' alias, the optional tenant parameter): the given tenant's,
+ * or, without one (the worker-wide sweep), those of every tenant that has no reservation_expiry agent,
+ * since such an agent is that tenant's expiry schedule. Shared by reservations and pending orders.
+ */
+export function expiryScope(alias: string, tenantParam: string): string {
+  return `(${tenantParam}::uuid IS NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = ${alias}.tenant_id AND a.kind = 'reservation_expiry')
+           OR ${alias}.tenant_id = ${tenantParam}::uuid)`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,7 +7,7 @@ import { isUniqueViolation, OrderStatus, OrderStockState, prepared } from '@synq
 import { ChangeRecorder } from '@synq/events';
 import { fromUnits, toUnits } from '@synq/pim';
 import { ChannelRef, ChannelRow, ChannelsService, ResolvedChannel } from './channels.service';
-import { InventoryService, ResolvedVariant, UUID_RE } from './inventory.service';
+import { expiryScope, InventoryService, ResolvedVariant, UUID_RE } from './inventory.service';
 import { ChannelDisabledError, IllegalTransitionError } from './orders.errors';
 import { orderJsonSql, OrderView } from './order-view';
 import type { NormalizedOrder } from './platform-orders';
@@ -701,7 +701,7 @@ export class OrdersService {
       this.db,
       `SELECT id, tenant_id, org_id FROM orders o
         WHERE status = 'pending' AND stock_state = 'reserved' AND reservation_expires_at IS NOT NULL AND reservation_expires_at <= now()
-          AND ($2::uuid IS NULL AND NOT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = o.tenant_id AND a.kind = 'reservation_expiry') OR o.tenant_id = $2::uuid)
+          AND ${expiryScope('o', '$2')}
         ORDER BY reservation_expires_at LIMIT $1`,
       [limit, tenantId ?? null],
     );
