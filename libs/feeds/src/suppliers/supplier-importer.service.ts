@@ -9,7 +9,7 @@ import { AuditEntry } from '@synq/audit';
 import { systemContext, TenantContext } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { SecretBox } from '@synq/crypto';
-import { isProductLimitError, queryRows, Supplier, SupplierRun, SupplierRunRowError } from '@synq/database';
+import { copyField, copyIn, isProductLimitError, queryRows, Supplier, SupplierRun, SupplierRunRowError } from '@synq/database';
 import { ChangeRecorder, OutboxService } from '@synq/events';
 import { BodyTooLargeError, OutboundRequestError, safeGet, UnsafeTargetError } from '@synq/http';
 import { LOGGER, Logger } from '@synq/logger';
@@ -20,6 +20,8 @@ import { MalformedFileError, parseSupplierStream } from './parsers';
 
 /** Rows staged per statement and applied per transaction. */
 export const SUPPLIER_BATCH = 2000;
+/** Mapped rows staged per COPY statement (and per progress update of the run). */
+const STAGE_CHUNK = 10_000;
 /** Runs with at least this many rows to apply refresh the catalog tables' statistics first. */
 const ANALYZE_AFTER_ROWS = 10_000;
 /** Row errors kept on a run (all are counted). */
@@ -222,35 +224,29 @@ export class SupplierImporter {
     let total = 0;
     let staged = 0;
     let bytes = 0;
-    let pending: StagedRow[] = [];
+    // COPY lines of the mapped rows: run_id, seq, line, tenant_id, match_key, data
+    const prefix = `${run.id}\t`;
+    const tenantField = `\t${tenantId}\t`;
+    let pending: string[] = [];
     let errors: SupplierRunRowError[] = [];
-    const flush = async () => {
-      if (!pending.length && !errors.length) return;
-      const batch = pending;
-      pending = [];
-      let inserted = new Set<number>();
-      if (batch.length) {
-        const rows: { seq: number }[] = await this.db.query(
-          `INSERT INTO supplier_staging (run_id, seq, line, tenant_id, match_key, data)
-           SELECT $1, x.seq, x.line, $2, x.key, x.data FROM unnest($3::int[], $4::int[], $5::text[], $6::jsonb[]) AS x(seq, line, key, data)
-           ON CONFLICT (run_id, match_key) DO NOTHING RETURNING seq`,
-          [run.id, tenantId, batch.map((r) => r.seq), batch.map((r) => r.line), batch.map((r) => r.match_key), batch.map((r) => JSON.stringify(r.data))],
-        );
-        inserted = new Set(rows.map((r) => r.seq));
-      }
-      for (const r of batch) {
-        if (!inserted.has(r.seq)) errors.push({ item: r.seq, line: r.line, key: r.match_key, reason: `${supplier.matchOn} ${r.match_key} appears more than once in the file (the first row is used)` });
-      }
-      staged += inserted.size;
-      const failedNow = errors.length;
+    const progress = async (failedNow: SupplierRunRowError[], newlyStaged: number) => {
       await this.db.query(
-        `UPDATE supplier_runs SET rows_total = $3, rows_staged = $4, failed = failed + $5, bytes = $6, updated_at = now(),
+        `UPDATE supplier_runs SET rows_total = $3, rows_staged = rows_staged + $4, failed = failed + $5, bytes = $6, updated_at = now(),
                 errors = CASE WHEN jsonb_array_length(errors) >= ${MAX_RUN_ERRORS} THEN errors
                               ELSE (SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM (SELECT e FROM jsonb_array_elements(errors || $7::jsonb) e LIMIT ${MAX_RUN_ERRORS}) x) END
           WHERE id = $1 AND tenant_id = $2`,
-        [run.id, tenantId, total, staged, failedNow, bytes, JSON.stringify(errors.slice(0, MAX_RUN_ERRORS))],
+        [run.id, tenantId, total, newlyStaged, failedNow.length, bytes, JSON.stringify(failedNow.slice(0, MAX_RUN_ERRORS))],
       );
+    };
+    const flush = async () => {
+      if (!pending.length && !errors.length) return;
+      const batch = pending;
+      const failedNow = errors;
+      pending = [];
       errors = [];
+      const copied = await copyIn(this.db, 'supplier_staging (run_id, seq, line, tenant_id, match_key, data)', batch);
+      staged += copied;
+      await progress(failedNow, copied);
     };
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -270,9 +266,9 @@ export class SupplierImporter {
           }
           const out = mapRecord(rec.record, ctx);
           if (!out.ok) errors.push({ item: total, line: rec.line, key: out.key, reason: out.reason });
-          else pending.push({ seq: total, line: rec.line, match_key: out.key, data: out.row });
+          else pending.push(`${prefix}${total}\t${rec.line}${tenantField}${copyField(out.key)}\t${copyField(JSON.stringify(out.row))}\n`);
         }
-        if (pending.length >= SUPPLIER_BATCH || errors.length >= SUPPLIER_BATCH) await flush();
+        if (pending.length >= STAGE_CHUNK || errors.length >= SUPPLIER_BATCH) await flush();
       }
       await flush();
     } catch (err) {
@@ -280,6 +276,23 @@ export class SupplierImporter {
       counter.destroy();
       if (err instanceof MalformedFileError) throw new RunFailure(`the file cannot be read as ${supplier.format.toUpperCase()}: ${err.message}`);
       throw this.downloadFailure(err);
+    }
+    // A key listed twice: the first row is used, the later ones are reported (one set-based pass
+    // over the staged rows instead of a unique check per row while copying).
+    const dupes = await queryRows<{ seq: number; line: number; match_key: string }>(
+      this.db,
+      `DELETE FROM supplier_staging s USING (
+         SELECT seq FROM (SELECT seq, row_number() OVER (PARTITION BY match_key ORDER BY seq) AS n FROM supplier_staging WHERE run_id = $1) x WHERE n > 1
+       ) d WHERE s.run_id = $1 AND s.seq = d.seq RETURNING s.seq, s.line, s.match_key`,
+      [run.id],
+    );
+    if (dupes.length) {
+      dupes.sort((a, b) => a.seq - b.seq);
+      staged -= dupes.length;
+      await progress(
+        dupes.map((d) => ({ item: d.seq, line: d.line, key: d.match_key, reason: `${supplier.matchOn} ${d.match_key} appears more than once in the file (the first row is used)` })),
+        -dupes.length,
+      );
     }
     if (!staged) throw new RunFailure(total ? 'no row of the file could be imported (see errors); nothing was changed' : 'the file has no rows; nothing was changed');
     await this.db.query(`UPDATE supplier_runs SET status = 'applying', apply_cursor = 0, updated_at = now() WHERE id = $1 AND tenant_id = $2`, [run.id, tenantId]);

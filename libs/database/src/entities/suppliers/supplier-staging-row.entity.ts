@@ -3,7 +3,7 @@ import { SupplierRun } from './supplier-run.entity';
 
 /** A parsed, mapped and validated row of a run, waiting to be applied (deleted when the run ends). */
 @Entity({ name: 'supplier_staging' })
-@Index('uq_supplier_staging_key', ['runId', 'matchKey'], { unique: true })
+@Index('idx_supplier_staging_key', ['runId', 'matchKey'])
 export class SupplierStagingRow {
   @PrimaryColumn({ name: 'run_id', type: 'uuid' })
   runId: string;
