@@ -22,7 +22,7 @@ import { MalformedFileError, parseSupplierStream } from './parsers';
 export const SUPPLIER_BATCH = 2000;
 /** Mapped rows staged per COPY statement (and per progress update of the run). */
 const STAGE_CHUNK = 10_000;
-/** Runs with at least this many rows to apply refresh the catalog tables' statistics first. */
+/** Runs that created at least this many rows refresh the catalog tables' statistics. */
 const ANALYZE_AFTER_ROWS = 10_000;
 /** Row errors kept on a run (all are counted). */
 export const MAX_RUN_ERRORS = 1000;
@@ -44,6 +44,8 @@ interface StagedRow {
   seq: number;
   line: number;
   match_key: string;
+  /** md5 of the staged JSON, kept on the supplier item (see apply) */
+  hash: string;
   data: MappedRow;
 }
 
@@ -134,6 +136,7 @@ export class SupplierImporter {
       if (run.status === 'queued' || run.status === 'running') await this.stage(supplier, run);
       const t1 = Date.now();
       await this.apply(supplier, run);
+      await this.refreshStatistics(supplier, run);
       const t2 = Date.now();
       if (supplier.onMissing !== 'keep') await this.handleMissing(supplier, run);
       await this.complete(supplier, run);
@@ -306,12 +309,9 @@ export class SupplierImporter {
   }
 
   private async apply(supplier: Supplier, run: SupplierRun): Promise<void> {
-    // A large run changes the tables' statistics (a new tenant's first import especially): refresh
-    // them once, so that the batches' lookups keep index plans instead of scanning the tenant.
-    const [{ n }]: { n: number }[] = await this.db.query(`SELECT rows_staged - rows_applied AS n FROM supplier_runs WHERE id = $1 AND tenant_id = $2`, [run.id, supplier.tenantId]);
-    if (n >= ANALYZE_AFTER_ROWS) {
-      await this.db.query(`ANALYZE products, variants, media, supplier_items`).catch((err: Error) => this.logger.warn({ err: err.message }, 'ANALYZE before a supplier import failed; continuing'));
-    }
+    const keyCol = supplier.matchOn === 'sku' ? 'sku' : 'barcode';
+    // A barcode may be shared by several variants: such rows are never skipped (the batch reports them).
+    const unique = keyCol === 'sku' ? '' : ` AND NOT EXISTS (SELECT 1 FROM variants v2 WHERE v2.tenant_id = $3 AND v2.barcode = st.match_key AND v2.id <> v.id)`;
     for (;;) {
       const done = await this.db.transaction(async (m) => {
         const [state]: { status: string; apply_cursor: number }[] = await m.query(
@@ -319,14 +319,32 @@ export class SupplierImporter {
           [run.id, supplier.tenantId],
         );
         if (!state || state.status !== 'applying') return true;
-        const rows: StagedRow[] = await m.query(
-          `SELECT seq, line, match_key, data FROM supplier_staging WHERE run_id = $1 AND tenant_id = $3 AND seq > $2 ORDER BY seq LIMIT ${SUPPLIER_BATCH}`,
-          [run.id, state.apply_cursor, supplier.tenantId],
+        // The trigram (GIN) index on variants.sku also answers `=`, and PostgreSQL's GIN cost estimate
+        // makes it look cheap; for keys sharing trigrams ("SUP-1", "SUP-2", …) each probe rechecks most of
+        // the tenant (measured: 15-30 s per 2,000-row batch). GIN is only reachable through bitmap scans,
+        // so the batch turns those off and the lookups use the (tenant_id, sku) b-tree.
+        await m.query(`SET LOCAL enable_bitmapscan = off`);
+        // A row identical to the one its supplier item was last applied from (same hash), whose variant
+        // and product nobody changed since, is unchanged: its data is not even read. The others are
+        // compared field by field.
+        const staged: (StagedRow & { data: MappedRow | null })[] = await m.query(
+          `SELECT st.seq, st.line, st.match_key, md5(st.data::text)::uuid AS hash,
+                  CASE WHEN EXISTS (
+                         SELECT 1 FROM variants v
+                           JOIN supplier_items si ON si.supplier_id = $4 AND si.variant_id = v.id
+                           JOIN products p ON p.id = v.product_id
+                          WHERE v.tenant_id = $3 AND v.${keyCol} = st.match_key AND si.row_hash = md5(st.data::text)::uuid
+                            AND si.applied_at >= v.updated_at AND si.applied_at >= p.updated_at${unique})
+                       THEN NULL ELSE st.data END AS data
+             FROM supplier_staging st WHERE st.run_id = $1 AND st.tenant_id = $3 AND st.seq > $2 ORDER BY st.seq LIMIT ${SUPPLIER_BATCH}`,
+          [run.id, state.apply_cursor, supplier.tenantId, supplier.id],
         );
-        if (!rows.length) return true;
+        if (!staged.length) return true;
+        const rows = staged.filter((r): r is StagedRow => r.data !== null);
+        const skipped = staged.length - rows.length;
         let counts: { created: number; updated: number; unchanged: number; errors: SupplierRunRowError[] };
         try {
-          counts = await this.applyBatch(m, supplier, run, rows);
+          counts = rows.length ? await this.applyBatch(m, supplier, run, rows) : { created: 0, updated: 0, unchanged: 0, errors: [] };
         } catch (err) {
           if (isProductLimitError(err)) throw new RunFailure('the plan’s product limit is reached; the rows before were applied');
           throw err;
@@ -340,19 +358,32 @@ export class SupplierImporter {
           [
             run.id,
             supplier.tenantId,
-            rows[rows.length - 1].seq,
-            rows.length - counts.errors.length,
+            staged[staged.length - 1].seq,
+            staged.length - counts.errors.length,
             counts.created,
             counts.updated,
-            counts.unchanged,
+            counts.unchanged + skipped,
             counts.errors.length,
             JSON.stringify(counts.errors),
           ],
         );
-        return rows.length < SUPPLIER_BATCH;
+        return staged.length < SUPPLIER_BATCH;
       });
       if (done) break;
     }
+  }
+
+  /**
+   * A run that created many rows changes the catalog tables' statistics (a new tenant's first import
+   * especially): they are refreshed once, so that later queries (the next run's lookups, on_missing,
+   * the catalog's own lists) keep index plans instead of scanning the tenant.
+   */
+  private async refreshStatistics(supplier: Supplier, run: SupplierRun): Promise<void> {
+    const [r]: { created: number }[] = await this.db.query(`SELECT created FROM supplier_runs WHERE id = $1 AND tenant_id = $2`, [run.id, supplier.tenantId]);
+    if ((r?.created ?? 0) < ANALYZE_AFTER_ROWS) return;
+    await this.db
+      .query(`ANALYZE products, variants, media, supplier_items`)
+      .catch((err: Error) => this.logger.warn({ err: err.message }, 'ANALYZE after a supplier import failed; continuing'));
   }
 
   private async applyBatch(m: EntityManager, supplier: Supplier, run: SupplierRun, rows: StagedRow[]) {
@@ -363,11 +394,7 @@ export class SupplierImporter {
     const keyCol = supplier.matchOn === 'sku' ? 'sku' : 'barcode';
     const keys = rows.map((r) => r.match_key);
 
-    // The trigram (GIN) index on variants.sku also answers `=`, and PostgreSQL's GIN cost estimate
-    // makes it look cheap; for keys sharing trigrams ("SUP-1", "SUP-2", …) each probe rechecks most of
-    // the tenant (measured: 15-30 s per 2,000-row batch). GIN is only reachable through bitmap scans,
-    // so the batch turns those off and the lookups use the (tenant_id, sku) b-tree.
-    await m.query(`SET LOCAL enable_bitmapscan = off`);
+    // (bitmap scans are off in this transaction: see apply)
     const existing: (ExistingRow & { key: string })[] = await m.query(
       `SELECT v.${keyCol} AS key, v.id AS variant_id, v.product_id, v.sku, v.barcode, v.title AS variant_title, v.price::text AS price,
               v.compare_at_price::text AS compare_at_price, v.cost_price::text AS cost_price, v.currency, v.weight_grams, v.options,
@@ -522,11 +549,10 @@ export class SupplierImporter {
         );
         const imagesChanged = d.images !== undefined && !sameJson(e.images ?? [], d.images) && !mediaReplace.has(e.product_id);
         const stockChanged = d.stock !== undefined && d.stock !== e.stock;
-        // the supplier item is written only when it is new or its stock/group moved (a re-run of an
-        // unchanged file writes nothing; on_missing finds listed items through the staged keys)
-        if (!e.linked || stockChanged || (d.group !== undefined && d.group !== e.group_key)) {
-          items.push({ variant_id: e.variant_id, product_id: e.product_id, group_key: d.group ?? null, stock: d.stock ?? null });
-        }
+        // the supplier item records the row it now reflects (hash, when): a row that reached this
+        // comparison differs from the last one applied, or the catalog changed since, so the next run
+        // of an unchanged file skips it without reading it (see apply)
+        items.push({ variant_id: e.variant_id, product_id: e.product_id, group_key: d.group ?? null, stock: d.stock ?? null, row_hash: r.hash, set_stock: !e.linked || stockChanged });
         if (!pChanged.length && !vChanged.length && !imagesChanged) {
           // only the supplier's stock figure moved (without crossing zero): an update of the supplier item
           if (stockChanged) updated++;
@@ -589,7 +615,7 @@ export class SupplierImporter {
         weight_grams: d.weight_grams ?? null,
         position,
       });
-      items.push({ variant_id: variantId, product_id: productId, group_key: d.group ?? null, stock: d.stock ?? null });
+      items.push({ variant_id: variantId, product_id: productId, group_key: d.group ?? null, stock: d.stock ?? null, row_hash: r.hash, set_stock: true });
       created++;
       if (newProduct) {
         const entry = { productId: productId!, variantIds: [variantId] };
@@ -679,14 +705,17 @@ export class SupplierImporter {
     }
     if (items.length) {
       await m.query(
-        `INSERT INTO supplier_items (supplier_id, variant_id, tenant_id, product_id, group_key, last_run_id, stock)
-         SELECT $1, x.variant_id, $2, x.product_id, x.group_key, $3, x.stock FROM jsonb_to_recordset($4::jsonb) AS x(variant_id uuid, product_id uuid, group_key text, stock int)
+        `INSERT INTO supplier_items (supplier_id, variant_id, tenant_id, product_id, group_key, last_run_id, stock, row_hash, applied_at)
+         SELECT $1, x.variant_id, $2, x.product_id, x.group_key, $3, x.stock, x.row_hash, now()
+           FROM jsonb_to_recordset($4::jsonb) AS x(variant_id uuid, product_id uuid, group_key text, stock int, row_hash uuid)
          ON CONFLICT (supplier_id, variant_id) DO UPDATE SET last_run_id = EXCLUDED.last_run_id, product_id = EXCLUDED.product_id,
-                group_key = COALESCE(EXCLUDED.group_key, supplier_items.group_key), stock = COALESCE(EXCLUDED.stock, supplier_items.stock), updated_at = now()`,
+                group_key = COALESCE(EXCLUDED.group_key, supplier_items.group_key), stock = COALESCE(EXCLUDED.stock, supplier_items.stock),
+                row_hash = EXCLUDED.row_hash, applied_at = EXCLUDED.applied_at, updated_at = now()`,
         [supplier.id, t, run.id, JSON.stringify(items)],
       );
     }
-    const stocked = items.filter((x) => x.stock !== null) as { variant_id: string; stock: number }[];
+    // on hand follows the supplier's figure when that figure is new or moved (not when orders moved on hand)
+    const stocked = items.filter((x) => x.stock !== null && x.set_stock) as { variant_id: string; stock: number }[];
     if (stocked.length) await this.setStock(m, ctx, run, stocked);
     if (audit.length || events.length) await this.changes.record(m, ctx, { audit, events });
     return { created, updated, unchanged, errors };

@@ -31,6 +31,14 @@ export class SupplierItem {
   @Column({ type: 'integer', nullable: true })
   stock: number | null;
 
+  /** md5 of the mapped row (staged JSON) this item was last applied from */
+  @Column({ name: 'row_hash', type: 'uuid', nullable: true })
+  rowHash: string | null;
+
+  /** when that row was applied (compared with the variant's and product's updated_at) */
+  @Column({ name: 'applied_at', type: 'timestamptz', precision: 3, nullable: true })
+  appliedAt: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 
