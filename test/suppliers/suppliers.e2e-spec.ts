@@ -261,8 +261,8 @@ describe('supplier imports', () => {
       const seen: string[] = list.body.map((r: RunView) => r.id);
       let link: string | undefined = list.headers.link;
       while (link) {
-        const u = new URL(link.match(/<([^>]+)>/)![1], stack.url);
-        const next = await stack.http.get(u.pathname + u.search).set(a.headers);
+        const u: URL = new URL(link.match(/<([^>]+)>/)![1], stack.url);
+        const next: { body: RunView[]; headers: Record<string, string> } = await stack.http.get(u.pathname + u.search).set(a.headers);
         seen.push(...next.body.map((r: RunView) => r.id));
         link = next.headers.link;
       }

@@ -241,15 +241,22 @@ export class SupplierImporter {
         [run.id, tenantId, total, newlyStaged, failedNow.length, bytes, JSON.stringify(failedNow.slice(0, MAX_RUN_ERRORS))],
       );
     };
+    // One COPY in flight while the next chunk is parsed and mapped (PostgreSQL and the worker work at
+    // the same time); chunks are copied, and the run's progress written, in file order.
+    let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await inFlight;
       if (!pending.length && !errors.length) return;
       const batch = pending;
       const failedNow = errors;
       pending = [];
       errors = [];
-      const copied = await copyIn(this.db, 'supplier_staging (run_id, seq, line, tenant_id, match_key, data)', batch);
-      staged += copied;
-      await progress(failedNow, copied);
+      inFlight = (async () => {
+        const copied = await copyIn(this.db, 'supplier_staging (run_id, seq, line, tenant_id, match_key, data)', batch);
+        staged += copied;
+        await progress(failedNow, copied);
+      })();
+      inFlight.catch(() => undefined); // awaited (and thrown) by the next flush
     };
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -274,8 +281,10 @@ export class SupplierImporter {
         if (pending.length >= STAGE_CHUNK || errors.length >= SUPPLIER_BATCH) await flush();
       }
       await flush();
+      await inFlight;
     } catch (err) {
       input?.destroy();
+      await inFlight.catch(() => undefined);
       counter.destroy();
       if (err instanceof MalformedFileError) throw new RunFailure(`the file cannot be read as ${supplier.format.toUpperCase()}: ${err.message}`);
       throw this.downloadFailure(err);
