@@ -68,5 +68,5 @@ describe('a supplier import survives a worker killed with SIGKILL in the middle 
       )
     ).rows[0];
     expect(counts).toEqual({ variants: ROWS, skus: ROWS, events: ROWS, staged: 0 });
-  });
+  }, 180_000); // two worker processes started, one killed: slow on a loaded 2-core machine
 });

@@ -289,19 +289,26 @@ describe('supplier imports', () => {
     it('imports an uploaded file instead of the URL', async () => {
       // the second UPL-1 row is a duplicate key: reported, the first row wins; the third row's text
       // carries the characters COPY's text format escapes (backslash, tab, a quoted newline)
-      const rows = [...csvRows(2, 'UPL'), 'UPL-1,"Duplicate",x,1.00,EUR,,Acme,kitchen,,clay,M,1', 'UPL-3,"Back\\slash\ttab\nnewline",x,3.00,EUR,,Acme,kitchen,,clay,M,1'];
+      const rows = [...csvRows(2, 'UPL'), 'UPL-1,"Duplicate",x,1.00,EUR,,Acme,kitchen,,clay,M,1', 'UPL-3,"Back\\slash\ttab\nnewline",x,3.00,EUR,,Acme,kitchen,,clay,M,1', 'UPL-4,"Mug 1, large",x,4.00,EUR,,Acme,kitchen,,clay,M,1'];
       const body = `${HEADER}\n${rows.join('\n')}\n`;
       const res = await stack.http.post(`/api/v1/suppliers/${supplierId}/upload`).set(a.headers).set('Content-Type', 'text/csv').send(body);
       expect(res.status).toBe(202);
       const run = await waitRun(a, supplierId, res.body.run_id);
-      expect(run).toMatchObject({ trigger: 'upload', rows_total: 4, rows_staged: 3, created: 3, failed: 1 });
+      expect(run).toMatchObject({ trigger: 'upload', rows_total: 5, rows_staged: 4, created: 4, failed: 1 });
       expect(run.errors).toEqual([{ item: 3, line: 4, key: 'UPL-1', reason: 'sku UPL-1 appears more than once in the file (the first row is used)' }]);
       const odd = await stack.db.pool.query(`SELECT p.title FROM variants v JOIN products p ON p.id = v.product_id WHERE v.tenant_id = $1 AND v.sku = 'UPL-3'`, [a.tenantId]);
       expect(odd.rows[0].title).toBe('Back\\slash\ttab\nnewline');
       expect((await variants(a.tenantId, 'UPL'))[0].title).toBe('Mug 1, large');
+      // handles stay unique: "mug-1-large" belongs to CSV-1's product, so UPL-1 and UPL-4 (same title,
+      // same batch) each get it with a suffix of their own id
+      const handles = await stack.db.pool.query(
+        `SELECT v.sku, p.id, p.handle FROM variants v JOIN products p ON p.id = v.product_id WHERE v.tenant_id = $1 AND v.sku IN ('CSV-1', 'UPL-1', 'UPL-4') ORDER BY v.sku`,
+        [a.tenantId],
+      );
+      expect(handles.rows.map((r) => r.handle)).toEqual(['mug-1-large', `mug-1-large-${handles.rows[1].id.slice(0, 8)}`, `mug-1-large-${handles.rows[2].id.slice(0, 8)}`]);
       // the URL's products are missing from this file: archived
       expect(run.missing_handled).toBe(4);
-      expect((await variants(a.tenantId, 'UPL')).map((x) => x.sku)).toEqual(['UPL-1', 'UPL-2', 'UPL-3']);
+      expect((await variants(a.tenantId, 'UPL')).map((x) => x.sku)).toEqual(['UPL-1', 'UPL-2', 'UPL-3', 'UPL-4']);
       const empty = await stack.http.post(`/api/v1/suppliers/${supplierId}/upload`).set(a.headers).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(0));
       expect(empty.status).toBe(400);
       const big = await stack.http.post(`/api/v1/suppliers/${supplierId}/upload`).set(a.headers).set('Content-Type', 'text/csv').send('x'.repeat(10 * 1024 * 1024 + 10));

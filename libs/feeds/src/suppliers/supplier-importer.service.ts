@@ -651,35 +651,30 @@ export class SupplierImporter {
       }
     }
 
-    // unique handles: the title's slug, or with a suffix when taken
-    if (handles.length) {
-      const taken = new Set<string>(
-        (
-          (await m.query(`SELECT p.handle FROM unnest($2::text[]) AS h(handle) CROSS JOIN LATERAL (SELECT handle FROM products WHERE tenant_id = $1 AND handle = h.handle LIMIT 1) p`, [
-            tenantId,
-            [...new Set(handles.map((h) => h.base))],
-          ])) as {
-            handle: string;
-          }[]
-        ).map((r) => r.handle),
-      );
-      const byId = new Map(newProducts.map((p) => [p.id as string, p]));
-      for (const h of handles) {
-        let handle = h.base;
-        if (taken.has(handle)) handle = `${h.base.slice(0, 240)}-${h.id.slice(0, 8)}`;
-        taken.add(handle);
-        byId.get(h.id)!.handle = handle;
-      }
-    }
-
     const t = tenantId;
     if (newProducts.length) {
-      await m.query(
-        `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, brand_id, category_id, attributes)
-         SELECT x.id, $1, $2, x.title, x.handle, x.description, x.status, x.brand_id, x.category_id, x.attributes
-           FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, title text, handle text, description text, status text, brand_id uuid, category_id uuid, attributes jsonb)`,
-        [t, supplier.orgId, JSON.stringify(newProducts)],
-      );
+      // Handles are unique per tenant: each product takes its title's slug, or, where that is taken
+      // (by another product, or by an earlier row of this batch), the slug with a suffix of its id.
+      // The unique index decides (ON CONFLICT DO NOTHING), not a lookup first: a lookup's plan
+      // depends on statistics that a growing tenant's first import leaves behind (one picked the
+      // tenant's created_at index and read the whole tenant per handle).
+      const base = new Map(handles.map((h) => [h.id, h.base]));
+      const suffixes: ((b: string, id: string) => string)[] = [(b) => b, (b, id) => `${b.slice(0, 240)}-${id.slice(0, 8)}`, (b, id) => `${b.slice(0, 200)}-${id}`];
+      let pending = newProducts;
+      for (const [attempt, handleOf] of suffixes.entries()) {
+        for (const p of pending) p.handle = handleOf(base.get(p.id as string)!, p.id as string);
+        const inserted = await queryRows<{ id: string }>(
+          m,
+          `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, brand_id, category_id, attributes)
+           SELECT x.id, $1, $2, x.title, x.handle, x.description, x.status, x.brand_id, x.category_id, x.attributes
+             FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, title text, handle text, description text, status text, brand_id uuid, category_id uuid, attributes jsonb)
+           ${attempt < suffixes.length - 1 ? 'ON CONFLICT (tenant_id, handle) DO NOTHING' : ''} RETURNING id`,
+          [t, supplier.orgId, JSON.stringify(pending)],
+        );
+        if (inserted.length === pending.length) break;
+        const done = new Set(inserted.map((r) => r.id));
+        pending = pending.filter((p) => !done.has(p.id as string));
+      }
     }
     if (newVariants.length) {
       await m.query(
