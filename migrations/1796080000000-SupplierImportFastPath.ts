@@ -11,8 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * without being compared field by field (a re-run of an unchanged file reads only the staged rows).
  * Same precision as the catalog's updated_at, so that both round `now()` alike.
  */
-export class SupplierImportFastPath1796070000000 implements MigrationInterface {
-  name = 'SupplierImportFastPath1796070000000';
+export class SupplierImportFastPath1796080000000 implements MigrationInterface {
+  name = 'SupplierImportFastPath1796080000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "public"."uq_supplier_staging_key"`);
