@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { TtlCache } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { RedisService } from '@synq/redis';
 import type { JwtClaims } from './token.service';
@@ -21,7 +22,7 @@ const CACHE_MAX = 10_000;
  */
 @Injectable()
 export class TokenRevocations implements OnApplicationShutdown {
-  private readonly cache = new Map<string, { validFrom: number | null; until: number }>();
+  private readonly cache = new TtlCache<number | null>(CACHE_TTL_MS, CACHE_MAX);
   /** bumped on every revocation seen: a lookup that raced one is not cached */
   private generation = 0;
   private sub: Redis | null = null;
@@ -58,9 +59,9 @@ export class TokenRevocations implements OnApplicationShutdown {
     const key = this.key(claims.tenantId, claims.sub);
     const now = Date.now();
     let validFrom: number | null;
-    const hit = this.listening ? this.cache.get(key) : undefined;
-    if (hit && hit.until > now) {
-      validFrom = hit.validFrom;
+    const hit = this.listening ? this.cache.get(key, now) : undefined;
+    if (hit !== undefined) {
+      validFrom = hit;
     } else {
       this.listen();
       const gen = this.generation;
@@ -71,10 +72,7 @@ export class TokenRevocations implements OnApplicationShutdown {
         return false;
       }
       validFrom = v === null ? null : Number(v);
-      if (this.listening && gen === this.generation) {
-        if (this.cache.size >= CACHE_MAX) this.cache.clear();
-        this.cache.set(key, { validFrom, until: now + CACHE_TTL_MS });
-      }
+      if (this.listening && gen === this.generation) this.cache.set(key, validFrom, now);
     }
     if (validFrom === null) return false;
     return (claims.iat ?? 0) < validFrom;
