@@ -29,7 +29,7 @@ describe('TokenRevocations (real Redis, two replicas)', () => {
   it("a revocation on one replica reaches the other's cache", async () => {
     expect(await b.isRevoked(claims('u1'))).toBe(false);
     // b is subscribed once its first lookup ran; from then on its answer is cached
-    expect(await until(async () => (b as unknown as { listening: boolean }).listening)).toBe(true);
+    expect(await until(async () => (b as unknown as { cache: { listening: boolean } }).cache.listening)).toBe(true);
     expect(await b.isRevoked(claims('u1'))).toBe(false);
     expect(await b.isRevoked(claims('u1'))).toBe(false);
 

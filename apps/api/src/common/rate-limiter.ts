@@ -121,7 +121,8 @@ export class RateLimiter {
     const batch = q.waiting.splice(0, MAX_BATCH);
     this.call(bucket, limit, windowMs, '', batch.length).then(
       (decisions) => batch.forEach((w, i) => w.resolve(decisions[i])),
-      (err) => batch.forEach((w) => w.reject(err)),
+      // Redis failed (or timed out): those that queued meanwhile are not made to wait for another try
+      (err) => [...batch, ...q.waiting.splice(0)].forEach((w) => w.reject(err)),
     ).finally(() => this.drain(qk, q, bucket, limit, windowMs));
   }
 
