@@ -18,6 +18,7 @@ export class SharedCache<V> {
   private generation = 0;
   private sub: Redis | null = null;
   private listening = false;
+  private closed = false;
   private readonly channel: string;
 
   constructor(
@@ -57,13 +58,14 @@ export class SharedCache<V> {
   }
 
   close(): void {
+    this.closed = true;
     this.listening = false;
     this.sub?.disconnect();
     this.sub = null;
   }
 
   private listen(): void {
-    if (this.sub) return;
+    if (this.sub || this.closed) return;
     const sub = this.redis.client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     this.sub = sub;
     sub.on('error', () => undefined);
