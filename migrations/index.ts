@@ -10,6 +10,7 @@ import { PluginShopify1796040092399 } from './1796040092399-PluginShopify';
 import { Suppliers1796040888540 } from './1796040888540-Suppliers';
 import { Storefront1796050000000 } from './1796050000000-Storefront';
 import { BulkKeysetEventsFillfactor1796060000000 } from './1796060000000-BulkKeysetEventsFillfactor';
+import { OrdersStaleRead1796070000000 } from './1796070000000-OrdersStaleRead';
 import { SupplierImportFastPath1796080000000 } from './1796080000000-SupplierImportFastPath';
 
 /**
@@ -29,5 +30,6 @@ export const MIGRATIONS: Function[] = [
   Suppliers1796040888540,
   Storefront1796050000000,
   BulkKeysetEventsFillfactor1796060000000,
+  OrdersStaleRead1796070000000,
   SupplierImportFastPath1796080000000,
 ];

@@ -322,6 +322,44 @@ describe('orders, inventory and channels on the Platform API', () => {
       expect((await get('/api/v1/orders/not-a-uuid')).status).toBe(400);
     });
 
+    it('sees a price, title or channel changed behind its back at the next order (cached lookups are re-checked)', async () => {
+      await post('/api/v1/inventory/set', { sku: 'TSHIRT-M', quantity: 100, reason: 'count' });
+      const order = async (body: object = {}) => post('/api/v1/orders', { lines: [{ sku: 'TSHIRT-M', quantity: 1 }], payment: { provider: 'manual' }, ...body });
+      const first = await order();
+      expect(first.status).toBe(201);
+      expect(first.body.lines[0]).toMatchObject({ unit_price: 19.99, title: expect.stringMatching(/^Product TSHIRT-S/) });
+      expect((await order()).body.lines[0].unit_price).toBe(19.99);
+
+      // straight in the database: no api code path knows it changed
+      await stack.db.pool.query(`UPDATE variants SET price = 25.5 WHERE id = $1`, [v['TSHIRT-M']]);
+      const repriced = await order();
+      expect(repriced.status).toBe(201);
+      expect(repriced.body.lines[0]).toMatchObject({ unit_price: 25.5, total: 25.5 });
+      expect(repriced.body.totals).toMatchObject({ total: 25.5, paid: 25.5 });
+      // a discount the old price could not carry is fine with the new one
+      expect((await order({ discount_total: 20 })).status).toBe(201);
+
+      await stack.db.pool.query(`UPDATE products SET title = 'Renamed' WHERE id = (SELECT product_id FROM variants WHERE id = $1)`, [v['TSHIRT-M']]);
+      expect((await order()).body.lines[0].title).toMatch(/^Renamed/);
+
+      await stack.db.pool.query(`UPDATE channels SET enabled = false WHERE tenant_id = $1 AND kind = 'manual'`, [a.tenantId]);
+      const refused = await order();
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('CHANNEL_DISABLED');
+      await stack.db.pool.query(`UPDATE channels SET enabled = true WHERE tenant_id = $1 AND kind = 'manual'`, [a.tenantId]);
+
+      await stack.db.pool.query(`UPDATE variants SET sku = 'TSHIRT-M2' WHERE id = $1`, [v['TSHIRT-M']]);
+      const gone = await order();
+      expect(gone.status).toBe(400);
+      await stack.db.pool.query(`UPDATE variants SET sku = 'TSHIRT-M', price = 19.99 WHERE id = $1`, [v['TSHIRT-M']]);
+      await stack.db.pool.query(`UPDATE products SET title = 'Product TSHIRT-S' WHERE id = (SELECT product_id FROM variants WHERE id = $1)`, [v['TSHIRT-M']]);
+      const back = await order();
+      expect(back.status).toBe(201);
+      expect(back.body.lines[0]).toMatchObject({ unit_price: 19.99, title: expect.stringMatching(/^Product TSHIRT-S/) });
+      // every order above deducted exactly its unit
+      expect(await stock('TSHIRT-M')).toMatchObject({ on_hand: 94, reserved: 0 });
+    });
+
     it('validates order input and refuses a disabled channel', async () => {
       for (const bad of [
         {},

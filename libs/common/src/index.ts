@@ -3,3 +3,4 @@ export * from './tenant-context';
 export * from './pagination';
 export * from './sql';
 export * from './periodic';
+export * from './ttl-cache';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, ValidationFailedError } from '@synq/common';
-import { isUniqueViolation, OrderStatus, OrderStockState, prepared } from '@synq/database';
+import { ConflictError, isoSql, keysetAfter, NotFoundError, Page, Params, rowsToPage, TenantContext, TtlCache, ValidationFailedError } from '@synq/common';
+import { isUniqueViolation, OrderStatus, OrderStockState, pgCode, prepared } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { fromUnits, toUnits } from '@synq/pim';
 import { ChannelRef, ChannelRow, ChannelsService, ResolvedChannel } from './channels.service';
@@ -76,6 +76,11 @@ export interface CreateOnOptions {
   externalUpdatedAt?: Date | null;
   /** the variants the lines name, when the caller read them already */
   variants?: ResolvedVariant[];
+  /**
+   * the channel and variants came from the lookup cache: the write statement re-checks them and
+   * fails with SQ412 (synq_stale_read) when one changed (outside a caller's transaction only)
+   */
+  verify?: { channel: ChannelRow; variants: ResolvedVariant[] };
 }
 
 export interface FulfillInput {
@@ -124,6 +129,12 @@ interface LockedLine {
   returned_quantity: number;
 }
 
+/** How long, and how many, channels and variants read by the order path are kept (see OrdersService.create). */
+const LOOKUP_TTL_MS = 30_000;
+const LOOKUP_MAX = 20_000;
+
+const isStaleRead = (err: unknown) => pgCode(err) === 'SQ412';
+
 const ORDER_SELECT = (full: boolean) => `SELECT o.id, o.created_at AS created_at_ts, ${orderJsonSql(full)} AS json FROM orders o JOIN channels ch ON ch.id = o.channel_id`;
 
 function dec(v: Money | undefined | null): bigint {
@@ -149,6 +160,51 @@ export class OrdersService {
     private readonly channels: ChannelsService,
     private readonly changes: ChangeRecorder,
   ) {}
+
+  /**
+   * Channels and variants the order path read recently, keyed by tenant and how the request named
+   * them. Saves the read statement (a PostgreSQL round trip) of an order whose channel and variants
+   * are all here; the write statement then re-checks every one of them against the table and, when
+   * one changed, is undone as a whole (SQ412) and the order is read and written afresh. Correctness
+   * never rests on it; per process, bounded, 30 s.
+   */
+  private readonly lookups = new TtlCache<ChannelRow | ResolvedVariant>(LOOKUP_TTL_MS, LOOKUP_MAX);
+
+  private static channelKey(tenantId: string, ref: ChannelRef): string {
+    return `${tenantId}|ch|${typeof ref === 'string' ? ref : `conn:${ref.connectionId}`}`;
+  }
+
+  private static itemKey(tenantId: string, item: { variantId?: string; sku?: string }): string {
+    return item.variantId ? `${tenantId}|id|${item.variantId}` : `${tenantId}|sku|${item.sku}`;
+  }
+
+  private cachedLookup(ctx: TenantContext, ref: ChannelRef, items: { variantId?: string; sku?: string }[]): { channel: ChannelRow; variants: ResolvedVariant[] } | null {
+    const channel = this.lookups.get(OrdersService.channelKey(ctx.tenantId, ref)) as ChannelRow | undefined;
+    if (!channel) return null;
+    const byId = new Map<string, ResolvedVariant>();
+    for (const it of items) {
+      if (!it.variantId && !it.sku) return null;
+      const v = this.lookups.get(OrdersService.itemKey(ctx.tenantId, it)) as ResolvedVariant | undefined;
+      if (!v) return null;
+      byId.set(v.id, v);
+    }
+    return { channel, variants: [...byId.values()] };
+  }
+
+  /** Keeps what a fresh read found: enabled channels with a location, variants with a price (the ones an order can use as read). */
+  private rememberLookup(ctx: TenantContext, ref: ChannelRef, items: { variantId?: string; sku?: string }[], channel: ChannelRow | null, variants: ResolvedVariant[]): void {
+    if (!channel || !channel.enabled || !channel.location_id) return;
+    this.lookups.set(OrdersService.channelKey(ctx.tenantId, ref), channel);
+    for (const it of items) {
+      const v = variants.find((x) => (it.variantId ? x.id === it.variantId : x.sku === it.sku));
+      if (v && v.price !== null) this.lookups.set(OrdersService.itemKey(ctx.tenantId, it), v);
+    }
+  }
+
+  private forgetLookup(ctx: TenantContext, ref: ChannelRef, items: { variantId?: string; sku?: string }[]): void {
+    this.lookups.delete(OrdersService.channelKey(ctx.tenantId, ref));
+    for (const it of items) this.lookups.delete(OrdersService.itemKey(ctx.tenantId, it));
+  }
 
   private tx<T>(m: EntityManager | undefined, fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return m?.queryRunner?.isTransactionActive ? fn(m) : this.db.transaction(fn);
@@ -204,9 +260,23 @@ export class OrdersService {
     // BEGIN/COMMIT round trips and the stock rows stay locked only for that statement
     const m = opts.manager ?? this.db.manager;
     const ref = opts.channel ?? 'manual';
+    const items = (input.lines ?? []).map((l) => ({ variantId: l.variantId, sku: l.sku }));
+    // channel and variants read moments ago: no read statement, the write re-checks them. Not inside a
+    // caller's transaction (a stale one aborts the statement, and with it that transaction).
+    const cacheable = !m.queryRunner?.isTransactionActive && items.length > 0;
+    const hit = cacheable ? this.cachedLookup(ctx, ref, items) : null;
+    if (hit) {
+      try {
+        const channel = ChannelsService.fromJson(hit.channel) as ResolvedChannel;
+        return (await this.createOn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: hit.variants, verify: hit })).view;
+      } catch (err) {
+        // a 400 computed from cached prices (discount above the total) is decided again on a fresh read
+        if (!isStaleRead(err) && !(err instanceof ValidationFailedError)) throw err;
+        this.forgetLookup(ctx, ref, items);
+      }
+    }
     // one read for the channel and the variants; the slow path creates a missing channel or default location
     const p = new Params();
-    const items = (input.lines ?? []).map((l) => ({ variantId: l.variantId, sku: l.sku }));
     const variantsSql = InventoryService.variantsJsonSql(p, ctx, items) ?? `'[]'::json`;
     const [read] = await prepared<{ channel: ChannelRow | null; variants: ResolvedVariant[] }>(
       m,
@@ -215,6 +285,7 @@ export class OrdersService {
     );
     const channel = ChannelsService.fromJson(read.channel) ?? (await this.channels.resolve(ctx, ref, m));
     if (!channel.enabled) throw new ChannelDisabledError(channel.id);
+    if (cacheable) this.rememberLookup(ctx, ref, items, read.channel, read.variants ?? []);
     const created = await this.createOn(m, ctx, channel, input, { reserveForSeconds: opts.reserveForSeconds, variants: read.variants });
     return created.view;
   }
@@ -308,12 +379,13 @@ export class OrdersService {
         'o',
       );
       const v = (x: unknown) => p.add(x);
+      const check = opts.verify ? `${OrdersService.lookupCheckCte(p, ctx, opts.verify.channel, opts.verify.variants)},` : '';
       const expires = v(stockState === 'reserved' ? (opts.reserveForSeconds ?? null) : null);
       const metadata = { ...(input.metadata ?? {}), ...(stockNote ? { stock_short: true } : {}) };
       const historyNote = [stockNote ? `stock not deducted: ${stockNote}` : null, lines.some((l) => l.unmatched) ? 'some lines match no variant by SKU' : null].filter(Boolean).join('; ') || null;
       const rows = await prepared<{ created_at: string; reservation_expires_at: string | null; placed_at: string; ok: number }>(
         m,
-        `WITH ${stock}
+        `WITH ${check} ${stock}
          o AS (
            INSERT INTO orders (id, tenant_id, org_id, channel_id, external_id, external_number, status, stock_state, location_id, reservation_expires_at, currency,
                                customer_email, customer_name, customer_phone, shipping_address, billing_address, subtotal, shipping_total, tax_total, discount_total,
@@ -341,7 +413,8 @@ export class OrdersService {
            SELECT ${v(paymentId)}, ${v(ctx.tenantId)}, id, ${v(fromUnits(paymentAmount, 4))}, ${v(currency)}, ${v(input.payment?.provider ?? 'manual')}, ${v(input.payment?.method ?? null)},
                   ${v(input.payment?.reference ?? null)} FROM o WHERE ${v(!!input.payment)}::boolean),
          ${rec.ctes}
-         SELECT ${isoSql('o.created_at')} AS created_at, ${isoSql('o.reservation_expires_at')} AS reservation_expires_at, ${isoSql('o.placed_at')} AS placed_at,
+         SELECT ${check ? 'CASE WHEN (SELECT fresh FROM chk) THEN 1 ELSE synq_stale_read() END' : '1'} AS fresh,
+                ${isoSql('o.created_at')} AS created_at, ${isoSql('o.reservation_expires_at')} AS reservation_expires_at, ${isoSql('o.placed_at')} AS placed_at,
                 ${stock ? InventoryService.guardSql(stockList.length) : '1'} AS ok
            FROM o`,
         p.values,
@@ -406,6 +479,28 @@ export class OrdersService {
       await m.query('ROLLBACK TO SAVEPOINT order_stock');
       return write(false, short.message);
     }
+  }
+
+  /**
+   * CTE `chk` (one row, `fresh`): the cached channel and variants are still exactly what a read would
+   * find now (the same columns as ChannelsService.channelJsonSql and InventoryService.variantsJsonSql).
+   */
+  private static lookupCheckCte(p: Params, ctx: TenantContext, ch: ChannelRow, variants: ResolvedVariant[]): string {
+    const t = p.add(ctx.tenantId);
+    const rows = variants.map((x) => ({ id: x.id, product_id: x.product_id, sku: x.sku, title: x.title, product_title: x.product_title, price: x.price, currency: x.currency }));
+    return `chk AS (
+         SELECT (SELECT count(*) FROM jsonb_to_recordset(${p.add(JSON.stringify(rows))}::jsonb)
+                          AS c(id uuid, product_id uuid, sku text, title text, product_title text, price text, currency text)
+                   CROSS JOIN LATERAL (SELECT 1 FROM variants v
+                                        WHERE v.id = c.id AND v.tenant_id = ${t} AND v.product_id = c.product_id AND v.sku IS NOT DISTINCT FROM c.sku
+                                          AND v.title IS NOT DISTINCT FROM c.title AND v.price::text IS NOT DISTINCT FROM c.price
+                                          AND v.currency IS NOT DISTINCT FROM c.currency
+                                          AND (SELECT pr.title FROM products pr WHERE pr.id = v.product_id) IS NOT DISTINCT FROM c.product_title
+                                        LIMIT 1) ok) = ${p.add(rows.length)}
+            AND (SELECT c.enabled AND c.kind = ${p.add(ch.kind)} AND c.name = ${p.add(ch.name)} AND c.connection_id IS NOT DISTINCT FROM ${p.add(ch.connection_id)}::uuid
+                        AND c.import_orders = ${p.add(ch.import_orders)} AND c.stock_buffer = ${p.add(ch.stock_buffer)}
+                        AND COALESCE(c.location_id, (SELECT d.id FROM inventory_locations d WHERE d.tenant_id = c.tenant_id AND d.is_default)) = ${p.add(ch.location_id)}::uuid
+                   FROM channels c WHERE c.id = ${p.add(ch.id)}::uuid AND c.tenant_id = ${t}) IS TRUE AS fresh)`;
   }
 
   private async defaultCurrency(m: EntityManager, tenantId: string): Promise<string> {

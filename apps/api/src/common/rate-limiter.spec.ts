@@ -40,4 +40,20 @@ describe('RateLimiter (real Redis)', () => {
     expect((await limiter.hit('c', 10, 60_000, t + 100)).allowed).toBe(false);
     expect((await limiter.hit('c', 10, 60_000, t + 120_001)).allowed).toBe(true);
   });
+
+  it('decides a burst of concurrent requests like the same requests one after the other', async () => {
+    const decisions = await Promise.all(Array.from({ length: 150 }, () => limiter.hit('burst', 100)));
+    const allowed = decisions.filter((d) => d.allowed);
+    expect(allowed).toHaveLength(100);
+    expect(allowed.map((d) => d.remaining).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const refused = decisions.filter((d) => !d.allowed);
+    expect(refused).toHaveLength(50);
+    for (const d of refused) {
+      expect(d.remaining).toBe(0);
+      expect(d.retryAfterMs).toBeGreaterThan(0);
+    }
+    // the count is in Redis: another limiter (replica) sees the bucket full
+    const other = new RateLimiter(redis, prefix);
+    expect((await other.hit('burst', 100)).allowed).toBe(false);
+  });
 });

@@ -7,6 +7,7 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
+  isEmail,
   IsIn,
   IsInt,
   IsISO8601,
@@ -23,8 +24,9 @@ import {
 } from 'class-validator';
 import type { OrderStatus } from '@synq/database';
 import { PageQueryDto } from '../../common/page-query.dto';
-import { IsCurrencyCode } from '../../common/validators';
-import { IsMoney } from '../../pim/dto/common';
+import { isIntIn, isPlainWith, isStr, isUuid, registerFastCheck } from '../../common/validation';
+import { IsCurrencyCode, isCurrencyCode } from '../../common/validators';
+import { IsMoney, isMoney } from '../../pim/dto/common';
 
 export const ORDER_STATUSES: OrderStatus[] = ['pending', 'paid', 'fulfilled', 'completed', 'cancelled', 'returned', 'refunded'];
 
@@ -195,6 +197,79 @@ export class CreateOrderDto {
   @Type(() => PaymentDto)
   payment?: PaymentDto;
 }
+
+// The order body is on the hottest write path: a hand-written check of the decorators above lets a
+// plainly valid body skip class-validator (see registerFastCheck; anything else is validated by it).
+// Keep it in step with the decorators; orders-dto.spec.ts compares the two on valid and invalid bodies.
+const LINE_KEYS = new Set(['variant_id', 'sku', 'quantity', 'price', 'title']);
+const CUSTOMER_KEYS = new Set(['email', 'name', 'phone']);
+const ADDRESS_LIMITS: Record<string, number> = { name: 200, company: 200, line1: 300, line2: 300, city: 100, region: 100, postal_code: 30, country: 2, phone: 50 };
+const ADDRESS_KEYS = new Set(Object.keys(ADDRESS_LIMITS));
+const PAYMENT_KEYS = new Set(['amount', 'provider', 'method', 'reference']);
+const ORDER_KEYS = new Set([
+  'lines',
+  'currency',
+  'customer',
+  'shipping_address',
+  'billing_address',
+  'shipping_total',
+  'tax_total',
+  'discount_total',
+  'channel',
+  'external_id',
+  'note',
+  'reserve_for_seconds',
+  'payment',
+]);
+
+const opt = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
+
+function fastLine(l: unknown): boolean {
+  if (!isPlainWith(l, LINE_KEYS)) return false;
+  if (l.variant_id === undefined && l.sku === undefined) return false;
+  return (
+    opt(l.variant_id, isUuid) &&
+    opt(l.sku, (x) => isStr(x, 100, true)) &&
+    isIntIn(l.quantity, 1, 100000) &&
+    opt(l.price, isMoney) &&
+    opt(l.title, (x) => isStr(x, 500))
+  );
+}
+
+function fastAddress(a: unknown): boolean {
+  if (!isPlainWith(a, ADDRESS_KEYS)) return false;
+  for (const k in a) if (!isStr(a[k], ADDRESS_LIMITS[k])) return false;
+  return true;
+}
+
+export function fastCreateOrderCheck(b: unknown): boolean {
+  if (!isPlainWith(b, ORDER_KEYS)) return false;
+  if (!Array.isArray(b.lines) || b.lines.length < 1 || b.lines.length > 500 || !b.lines.every(fastLine)) return false;
+  const c = b.customer;
+  if (c !== undefined) {
+    if (!isPlainWith(c, CUSTOMER_KEYS)) return false;
+    if (!opt(c.email, (x) => isEmail(x) && isStr(x, 320)) || !opt(c.name, (x) => isStr(x, 200)) || !opt(c.phone, (x) => isStr(x, 50))) return false;
+  }
+  const pay = b.payment;
+  if (pay !== undefined) {
+    if (!isPlainWith(pay, PAYMENT_KEYS)) return false;
+    if (!opt(pay.amount, isMoney) || !opt(pay.provider, (x) => isStr(x, 40)) || !opt(pay.method, (x) => isStr(x, 40)) || !opt(pay.reference, (x) => isStr(x, 255))) return false;
+  }
+  return (
+    opt(b.currency, isCurrencyCode) &&
+    opt(b.shipping_address, fastAddress) &&
+    opt(b.billing_address, fastAddress) &&
+    opt(b.shipping_total, isMoney) &&
+    opt(b.tax_total, isMoney) &&
+    opt(b.discount_total, isMoney) &&
+    opt(b.channel, (x) => isStr(x, 40)) &&
+    opt(b.external_id, (x) => isStr(x, 255, true)) &&
+    opt(b.note, (x) => isStr(x, 2000)) &&
+    opt(b.reserve_for_seconds, (x) => isIntIn(x, 60, 2592000))
+  );
+}
+
+registerFastCheck(CreateOrderDto, fastCreateOrderCheck);
 
 export class ListOrdersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })

@@ -22,11 +22,11 @@ export const IsGtin = decorator(
 );
 
 /** Non-negative money amount with at most 4 decimals, below 10^12. */
-export const IsMoney = decorator(
-  'isMoney',
-  (p) => `${p} must be a non-negative number with at most 4 decimals`,
-  (v) => typeof v === 'number' && v >= 0 && v < 1e12 && hasAtMostDecimals(v, 4),
-);
+export function isMoney(v: unknown): boolean {
+  return typeof v === 'number' && v >= 0 && v < 1e12 && hasAtMostDecimals(v, 4);
+}
+
+export const IsMoney = decorator('isMoney', (p) => `${p} must be a non-negative number with at most 4 decimals`, isMoney);
 
 /** A flat map of attribute slug → string | number | boolean | null (null removes on update), ≤ 200 keys. */
 export const IsAttributeMap = decorator(
