@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SyncProduct } from '@synq/connectors';
+import { unpeeked } from '@synq/database';
 import { PRODUCT_JSON_SELECT, ProductView } from '@synq/pim';
 
 /**
@@ -9,7 +10,7 @@ import { PRODUCT_JSON_SELECT, ProductView } from '@synq/pim';
 export const SYNC_PRODUCT_SQL = `SELECT x.json,
     (SELECT json_object_agg(v.id, json_build_object('price', v.price::text, 'compare_at_price', v.compare_at_price::text))
        FROM variants v WHERE v.product_id = x.id) AS exact
-  FROM (${PRODUCT_JSON_SELECT} WHERE p.tenant_id = $1 AND p.id = $2) x`;
+  FROM (${PRODUCT_JSON_SELECT} WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = $2) x`;
 
 export type ExactPrices = Record<string, { price: string | null; compare_at_price: string | null }>;
 

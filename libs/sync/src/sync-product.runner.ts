@@ -7,7 +7,7 @@ import { Params, systemContext } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { ConnectionTarget, ConnectorError, ConnectorRegistry, RemoteMapping, SyncProduct } from '@synq/connectors';
 import type { ConnectionKind, SyncAction, SyncRunStatus, SyncStatus } from '@synq/database';
-import { prepared } from '@synq/database';
+import { prepared, unpeeked } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { ConnectionVault } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
@@ -49,7 +49,7 @@ export interface ClaimedRow {
  */
 const CLAIM_SQL = `WITH old AS (
     SELECT connection_id, product_id, create_started_at FROM sync_states
-     WHERE tenant_id = $1 AND connection_id = $2 AND product_id = $3
+     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = $2 AND product_id = $3
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = $4)
      FOR UPDATE),
   claim AS (
@@ -65,7 +65,7 @@ const CLAIM_SQL = `WITH old AS (
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
          (SELECT json FROM prod) AS product_json, (SELECT exact FROM prod) AS exact_prices,
          (SELECT json_object_agg(l.variant_id, l.price::text) FROM listings l
-           WHERE l.tenant_id = $1 AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
+           WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id`;
 
 const RELEASE_SQL = `UPDATE sync_states SET lease_job = NULL, lease_until = NULL
