@@ -5,9 +5,9 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { prepared, unpeeked } from '@synq/database';
 import { prefixedId } from '@synq/events';
-import { PRODUCT_JSON_SELECT } from '@synq/pim';
 import { backoffDelay, EnqueueItem, JobData, QueueService, RetryableError } from '@synq/queue';
 import { syncJobId } from './sync-fanout.service';
+import { SYNC_PRODUCT_JSON } from './sync-product.loader';
 import { ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
 
 /**
@@ -32,16 +32,14 @@ export const BATCH_CLAIM_SQL = `WITH old AS (
               s.force, s.remote_product_id, s.remote_variant_ids, s.payload_hash, s.attempts, s.last_error,
               old.create_started_at AS prior_create_started_at),
   prod AS (
-    SELECT x.id, x.json,
-           (SELECT json_object_agg(v.id, json_build_object('price', v.price::text, 'compare_at_price', v.compare_at_price::text))
-              FROM variants v WHERE v.product_id = x.id) AS exact
-      FROM (${PRODUCT_JSON_SELECT} WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = ANY(${unpeeked('$3', 'uuid[]')})) x),
+    SELECT p.id, ${SYNC_PRODUCT_JSON} AS json FROM products p
+     WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = ANY(${unpeeked('$3', 'uuid[]')})),
   lp AS (
     SELECT l.product_id, json_object_agg(l.variant_id, l.price::text) AS prices FROM listings l
      WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = ${unpeeked('$2')} AND l.product_id = ANY(${unpeeked('$3', 'uuid[]')}) AND l.status = 'active'
      GROUP BY l.product_id)
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
-         prod.json AS product_json, prod.exact AS exact_prices, lp.prices AS listing_prices
+         prod.json AS product_json, lp.prices AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id
     LEFT JOIN prod ON prod.id = claim.product_id
     LEFT JOIN lp ON lp.product_id = claim.product_id
