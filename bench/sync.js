@@ -175,15 +175,23 @@ async function candidate(ctx, round, timeoutMs = 600_000) {
   // the pushes go out with the same keep-alive client as the bare loop: this process shares the two
   // cores with the api, the worker and PostgreSQL, and `fetch` would spend ≈ 3x the CPU on them
   await pool(PUSH_IN_FLIGHT, round.productIds, async (productId) => {
-    const r = await requestJson({
-      method: 'POST',
-      url: `${ctx.procs.base}/unified/sync/push/product`,
-      headers: round.acct.headers,
-      body: { productId, action: 'UPSERT' },
-      timeoutMs: 30_000,
-      platform: 'synq api',
-    });
-    if (r.status !== 202) throw new Error(`push: ${r.status} ${JSON.stringify(r.body)}`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await requestJson({
+          method: 'POST',
+          url: `${ctx.procs.base}/unified/sync/push/product`,
+          headers: round.acct.headers,
+          body: { productId, action: 'UPSERT' },
+          timeoutMs: 30_000,
+          platform: 'synq api',
+        });
+        if (r.status !== 202) throw new Error(`push: ${r.status} ${JSON.stringify(r.body)}`);
+        return;
+      } catch (err) {
+        // a pooled socket the api closed while idle between rounds (ECONNRESET): send again
+        if (attempt >= 3 || err.status !== undefined || !err.retryable) throw err;
+      }
+    }
   });
   const pushed = Number(process.hrtime.bigint() - t0) / 1e9;
   await waitAllSynced(ctx.db, round.acct.tenantId, round.productIds.length * 5, timeoutMs);
