@@ -8,12 +8,9 @@ import { throttleWaitMs } from './shopify.connector';
 import { compareDecimal, decimalString, SyncProduct, SyncVariant } from './sync-product';
 import { assertPublicTarget } from './target';
 
-const ts = '2026-01-01T00:00:00.000Z';
-
 function variant(id: string, over: Partial<SyncVariant> = {}): SyncVariant {
   return {
     id,
-    product_id: 'p1',
     sku: null,
     barcode: null,
     title: null,
@@ -21,11 +18,6 @@ function variant(id: string, over: Partial<SyncVariant> = {}): SyncVariant {
     currency: null,
     compare_at_price: null,
     options: {},
-    attributes: {},
-    weight_grams: null,
-    position: 0,
-    created_at: ts,
-    updated_at: ts,
     ...over,
   };
 }
@@ -37,21 +29,14 @@ function product(over: Partial<SyncProduct> = {}): SyncProduct {
     description: '100% merino wool.',
     handle: 'classic-wool-sweater',
     status: 'ACTIVE',
-    category: 'apparel',
-    category_id: null,
-    brand_id: null,
-    template_id: null,
-    attributes: {},
     variants: [
       variant('v1', { sku: 'WOOL-M-BLU', price: '89.9900', currency: 'USD', compare_at_price: '99.5000', barcode: '4006381333931', options: { Size: 'M', Color: 'Blue' } }),
-      variant('v2', { sku: 'WOOL-L-BLU', price: '94.0000', currency: 'USD', options: { Size: 'L', Color: 'Blue' }, position: 1 }),
+      variant('v2', { sku: 'WOOL-L-BLU', price: '94.0000', currency: 'USD', options: { Size: 'L', Color: 'Blue' } }),
     ],
     media: [
-      { id: 'm1', product_id: 'p1', variant_id: null, url: 'https://cdn.example.com/front.jpg', alt_text: 'Front', sort_order: 0, created_at: ts, updated_at: ts },
-      { id: 'm2', product_id: null, variant_id: 'v2', url: 'https://cdn.example.com/large.jpg', alt_text: null, sort_order: 1, created_at: ts, updated_at: ts },
+      { variant_id: null, url: 'https://cdn.example.com/front.jpg', alt_text: 'Front' },
+      { variant_id: 'v2', url: 'https://cdn.example.com/large.jpg', alt_text: null },
     ],
-    created_at: ts,
-    updated_at: ts,
     ...over,
   };
 }

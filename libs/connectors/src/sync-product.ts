@@ -1,15 +1,21 @@
 import type { MediaView, ProductView, VariantView } from '@synq/pim';
 
 /** A variant as connectors see it: money as exact decimal strings (never floats). */
-export interface SyncVariant extends Omit<VariantView, 'price' | 'compare_at_price' | 'cost_price'> {
+export interface SyncVariant extends Pick<VariantView, 'id' | 'sku' | 'barcode' | 'title' | 'currency' | 'options'> {
   price: string | null;
   compare_at_price: string | null;
 }
 
-/** The product to push: the PIM's product view with exact prices. */
-export interface SyncProduct extends Omit<ProductView, 'variants' | 'media'> {
+/** An image as connectors see it (the product's and its variants', in the PIM's order). */
+export type SyncMedia = Pick<MediaView, 'url' | 'alt_text' | 'variant_id'>;
+
+/**
+ * The product to push: the fields of the PIM's product view that the connectors map (variants in
+ * the PIM's order), with exact prices. Nothing else is read for a sync.
+ */
+export interface SyncProduct extends Pick<ProductView, 'id' | 'title' | 'description' | 'handle' | 'status'> {
   variants: SyncVariant[];
-  media: MediaView[];
+  media: SyncMedia[];
 }
 
 /**

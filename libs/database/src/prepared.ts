@@ -29,3 +29,21 @@ export async function prepared<T extends QueryResultRow>(on: DataSource | Entity
   const pool = (ds.driver as unknown as { master: Pool }).master;
   return (await pool.query<T>(query)).rows;
 }
+
+/**
+ * `(SELECT $n::type)`: a statement parameter whose value the planner does not look at (it becomes an
+ * InitPlan result), so the rows matching it are estimated from the column's number of distinct values
+ * instead of from that value's own statistics.
+ * - For the tenant or connection id of a lookup that a more selective key drives (a ledger batch by
+ *   product ids, events by id): a tenant or connection newer than the table's last ANALYZE has no
+ *   statistics of its own, is estimated at one row, and the planner then reads all of its rows
+ *   through a `(tenant_id, …)` index and filters them instead of looking up the given keys (measured
+ *   on the sync ledger, 5,000 rows of a new tenant: 19 ms instead of 0.2 ms for a batch of 10).
+ * - When every parameter of a prepared statement is given this way, a custom plan can be no better
+ *   than the generic one, so PostgreSQL keeps the generic plan and plans the statement once per
+ *   connection instead of on every call (≈ 1 ms for the sync batch's claim).
+ * The condition is kept as it is, only its estimate changes. Arrays work with `= ANY(...)`.
+ */
+export function unpeeked(param: string, type = 'uuid'): string {
+  return `(SELECT ${param}::${type})::${type}`;
+}

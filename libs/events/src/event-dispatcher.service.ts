@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainEvent, prepared } from '@synq/database';
+import { DomainEvent, prepared, unpeeked } from '@synq/database';
 import { EVENT_SUBSCRIBER, EventSubscriber } from './event-subscriber';
 
 interface EventRow {
@@ -40,7 +40,7 @@ export class EventDispatcher implements OnModuleInit {
     const rows = await prepared<EventRow>(
       this.db,
       `SELECT id, tenant_id, type, data, created_at, dispatched_at FROM events
-        WHERE id = ANY($1::text[]) AND tenant_id = $2 ORDER BY created_at, id`,
+        WHERE id = ANY($1::text[]) AND tenant_id = ${unpeeked('$2')} ORDER BY created_at, id`,
       [eventIds, tenantId],
     );
     if (!rows.length) return 0;
@@ -58,7 +58,7 @@ export class EventDispatcher implements OnModuleInit {
       if (s.handleMany) await s.handleMany(mine);
       else for (const e of mine) await s.handle(e);
     }
-    await prepared(this.db, `UPDATE events SET dispatched_at = now() WHERE id = ANY($1::text[]) AND tenant_id = $2`, [
+    await prepared(this.db, `UPDATE events SET dispatched_at = now() WHERE id = ANY($1::text[]) AND tenant_id = ${unpeeked('$2')}`, [
       events.map((e) => e.id),
       tenantId,
     ]);

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { prepared } from '@synq/database';
+import { prepared, unpeeked } from '@synq/database';
 import { prefixedId } from '@synq/events';
-import { PRODUCT_JSON_SELECT } from '@synq/pim';
 import { backoffDelay, EnqueueItem, JobData, QueueService, RetryableError } from '@synq/queue';
 import { syncJobId } from './sync-fanout.service';
+import { SYNC_PRODUCT_JSON } from './sync-product.loader';
 import { ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
 
 /**
@@ -16,10 +16,10 @@ import { ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
  * product's current state and its listing prices on this connection. `$1` tenant, `$2` connection,
  * `$3` product ids, `$4` job id, `$5` lease ms.
  */
-const BATCH_CLAIM_SQL = `WITH old AS (
+export const BATCH_CLAIM_SQL = `WITH old AS (
     SELECT connection_id, product_id, create_started_at FROM sync_states
-     WHERE tenant_id = $1 AND connection_id = $2 AND product_id = ANY($3::uuid[])
-       AND (lease_until IS NULL OR lease_until < now() OR lease_job = $4)
+     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$3', 'uuid[]')})
+       AND (lease_until IS NULL OR lease_until < now() OR lease_job = ${unpeeked('$4', 'text')})
      ORDER BY product_id
      FOR UPDATE),
   claim AS (
@@ -32,16 +32,14 @@ const BATCH_CLAIM_SQL = `WITH old AS (
               s.force, s.remote_product_id, s.remote_variant_ids, s.payload_hash, s.attempts, s.last_error,
               old.create_started_at AS prior_create_started_at),
   prod AS (
-    SELECT x.id, x.json,
-           (SELECT json_object_agg(v.id, json_build_object('price', v.price::text, 'compare_at_price', v.compare_at_price::text))
-              FROM variants v WHERE v.product_id = x.id) AS exact
-      FROM (${PRODUCT_JSON_SELECT} WHERE p.tenant_id = $1 AND p.id = ANY($3::uuid[])) x),
+    SELECT p.id, ${SYNC_PRODUCT_JSON} AS json FROM products p
+     WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = ANY(${unpeeked('$3', 'uuid[]')})),
   lp AS (
     SELECT l.product_id, json_object_agg(l.variant_id, l.price::text) AS prices FROM listings l
-     WHERE l.tenant_id = $1 AND l.connection_id = $2 AND l.product_id = ANY($3::uuid[]) AND l.status = 'active'
+     WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = ${unpeeked('$2')} AND l.product_id = ANY(${unpeeked('$3', 'uuid[]')}) AND l.status = 'active'
      GROUP BY l.product_id)
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
-         prod.json AS product_json, prod.exact AS exact_prices, lp.prices AS listing_prices
+         prod.json AS product_json, lp.prices AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id
     LEFT JOIN prod ON prod.id = claim.product_id
     LEFT JOIN lp ON lp.product_id = claim.product_id
@@ -53,9 +51,10 @@ const BATCH_CLAIM_SQL = `WITH old AS (
  * meanwhile), its run, its `sync.succeeded` event (for the rows settled, and only those), one
  * outbox row dispatching the batch's events, rows with nothing to do released, and the
  * connection's health. `$1` tenant, `$2` connection, `$3` job id, `$4` results, `$5` product ids to
- * release.
+ * release, `$6` the results' product ids (the ledger rows are looked up by their primary key; see
+ * `unpeeked` for the tenant and connection).
  */
-const BATCH_SETTLE_SQL = `WITH x AS (
+export const BATCH_SETTLE_SQL = `WITH x AS (
     SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(product_id uuid, seq bigint, status text, run_status text, action text,
            remote_product_id text, remote_variant_ids jsonb, payload_hash text, http_status int, duration_ms int, attempt int,
            run_id uuid, event_id text, event_type text, event_data jsonb)),
@@ -72,7 +71,8 @@ const BATCH_SETTLE_SQL = `WITH x AS (
       force = CASE WHEN s.requested_seq > x.seq THEN s.force ELSE false END,
       create_started_at = NULL,
       lease_job = NULL, lease_until = NULL, updated_at = now()
-      FROM x WHERE s.tenant_id = $1 AND s.connection_id = $2 AND s.product_id = x.product_id AND s.lease_job = $3
+      FROM x WHERE s.tenant_id = ${unpeeked('$1')} AND s.connection_id = ${unpeeked('$2')} AND s.product_id = ANY(${unpeeked('$6', 'uuid[]')})
+       AND s.product_id = x.product_id AND s.lease_job = ${unpeeked('$3', 'text')}
     RETURNING s.product_id),
   done AS (SELECT x.* FROM x JOIN u ON u.product_id = x.product_id),
   r AS (
@@ -84,7 +84,8 @@ const BATCH_SETTLE_SQL = `WITH x AS (
        AND (last_healthy_at IS NULL OR last_healthy_at < now() - interval '30 seconds' OR last_error IS NOT NULL)),
   rel AS (
     UPDATE sync_states SET lease_job = NULL, lease_until = NULL
-     WHERE tenant_id = $1 AND connection_id = $2 AND product_id = ANY($5::uuid[]) AND lease_job = $3),
+     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$5', 'uuid[]')})
+       AND lease_job = ${unpeeked('$3', 'text')}),
   e AS (
     INSERT INTO events (id, tenant_id, type, data)
     SELECT event_id, $1, event_type, event_data FROM done WHERE event_type IS NOT NULL
@@ -166,7 +167,14 @@ export class SyncBatchRunner {
 
     let settled = 0;
     if (results.length || release.length) {
-      const out = await prepared<{ settled: number }>(this.db, BATCH_SETTLE_SQL, [data.tenantId, data.connectionId, jobId, JSON.stringify(results), release]);
+      const out = await prepared<{ settled: number }>(this.db, BATCH_SETTLE_SQL, [
+        data.tenantId,
+        data.connectionId,
+        jobId,
+        JSON.stringify(results),
+        release,
+        results.map((r) => r.product_id),
+      ]);
       settled = out[0]?.settled ?? 0;
     }
     if (follow.length) await this.queues.addBulk(follow);

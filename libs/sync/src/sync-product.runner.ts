@@ -7,12 +7,12 @@ import { Params, systemContext } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { ConnectionTarget, ConnectorError, ConnectorRegistry, RemoteMapping, SyncProduct } from '@synq/connectors';
 import type { ConnectionKind, SyncAction, SyncRunStatus, SyncStatus } from '@synq/database';
-import { prepared } from '@synq/database';
+import { prepared, unpeeked } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { ConnectionVault } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
 import { JobData, PermanentError, RetryableError } from '@synq/queue';
-import { ExactPrices, payloadHash, SYNC_PRODUCT_SQL, toSyncProduct, withListingPrices } from './sync-product.loader';
+import { payloadHash, SYNC_PRODUCT_SQL, toSyncProduct, withListingPrices } from './sync-product.loader';
 
 export interface ClaimedRow {
   tenant_id: string;
@@ -36,8 +36,8 @@ export interface ClaimedRow {
   base_url: string | null;
   unified_connection_id: string | null;
   credentials_sealed: string | null;
+  /** SYNC_PRODUCT_JSON text, null when the product no longer exists */
   product_json: string | null;
-  exact_prices: ExactPrices | null;
   /** variant id → the price of its active listing on this connection */
   listing_prices: Record<string, string> | null;
 }
@@ -49,7 +49,7 @@ export interface ClaimedRow {
  */
 const CLAIM_SQL = `WITH old AS (
     SELECT connection_id, product_id, create_started_at FROM sync_states
-     WHERE tenant_id = $1 AND connection_id = $2 AND product_id = $3
+     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = $2 AND product_id = $3
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = $4)
      FOR UPDATE),
   claim AS (
@@ -63,9 +63,9 @@ const CLAIM_SQL = `WITH old AS (
               old.create_started_at AS prior_create_started_at),
   prod AS (${SYNC_PRODUCT_SQL.replace('$2', '$3')})
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
-         (SELECT json FROM prod) AS product_json, (SELECT exact FROM prod) AS exact_prices,
+         (SELECT json FROM prod) AS product_json,
          (SELECT json_object_agg(l.variant_id, l.price::text) FROM listings l
-           WHERE l.tenant_id = $1 AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
+           WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id`;
 
 const RELEASE_SQL = `UPDATE sync_states SET lease_job = NULL, lease_until = NULL
@@ -166,7 +166,7 @@ export class SyncProductRunner {
         const message = `product ${row.product_id} no longer exists in Synq: push DELETE to remove it from the store`;
         return done('skipped', { status: 'FAILED', runStatus: 'FAILED', mapping: existing, hash: row.payload_hash, error: message, httpStatus: null, event: 'sync.failed' }, 0);
       }
-      const product: SyncProduct = withListingPrices(toSyncProduct(row.product_json, row.exact_prices), row.listing_prices);
+      const product: SyncProduct = withListingPrices(toSyncProduct(row.product_json), row.listing_prices);
       const hash = payloadHash(row.kind, connector.payloadFor(product));
       if (!row.force && existing && row.payload_hash === hash && row.last_error === null) {
         return done('skipped', { status: 'SYNCED', runStatus: 'SKIPPED', mapping: existing, hash, error: null, httpStatus: null });

@@ -9,15 +9,15 @@ describe('sync engine helpers', () => {
     expect(payloadHash('shopify', { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('replaces the view’s JSON-number money with the exact decimal text', () => {
-    const json = JSON.stringify({ id: 'p', variants: [{ id: 'v', price: 0.1, compare_at_price: null }], media: [] });
-    const p = toSyncProduct(json, { v: { price: '0.1000', compare_at_price: null } });
+  it('keeps money as the exact decimal text PostgreSQL wrote (never a float)', () => {
+    const json = '{"id": "p", "variants": [{"id": "v", "price": "0.1000", "compare_at_price": null}], "media": []}';
+    const p = toSyncProduct(json);
     expect(p.variants[0]).toMatchObject({ price: '0.1000', compare_at_price: null });
   });
 
   it('a connection’s listing prices override the PIM price of their variants (others keep theirs)', () => {
-    const json = JSON.stringify({ id: 'p', variants: [{ id: 'v1' }, { id: 'v2' }], media: [] });
-    const p = toSyncProduct(json, { v1: { price: '25.0000', compare_at_price: null }, v2: { price: '30.0000', compare_at_price: null } });
+    const json = JSON.stringify({ id: 'p', variants: [{ id: 'v1', price: '25.0000', compare_at_price: null }, { id: 'v2', price: '30.0000', compare_at_price: null }], media: [] });
+    const p = toSyncProduct(json);
     const q = withListingPrices(p, { v1: '18.5000' });
     expect(q.variants.map((v) => v.price)).toEqual(['18.5000', '30.0000']);
     expect(withListingPrices(p, null)).toBe(p);

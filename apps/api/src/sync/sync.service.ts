@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, isoSql, NotFoundError, Page, Params, TenantContext } from '@synq/common';
-import { prepared } from '@synq/database';
+import { prepared, unpeeked } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { PushProductDto, SyncRunsQueryDto } from './dto/sync.dto';
 import { NothingToRetryError } from './sync.errors';
@@ -43,11 +43,13 @@ export class SyncService {
     const t = params.add(ctx.tenantId);
     const p = params.add(dto.productId);
     const job = params.add(JSON.stringify({ tenantId: ctx.tenantId, productIds: [dto.productId], action: dto.action, force: dto.force ?? false }));
-    // UPSERT needs the product; DELETE also works for a product already deleted in Synq that is still in a store
+    // UPSERT needs the product; DELETE also works for a product already deleted in Synq that is still in a store.
+    // The ids are unpeeked: the statement keeps one generic plan per connection instead of being planned per push.
+    const [tu, pu] = [unpeeked(t), unpeeked(p)];
     const exists =
       dto.action === 'UPSERT'
-        ? `SELECT 1 FROM products WHERE tenant_id = ${t} AND id = ${p}`
-        : `SELECT 1 FROM products WHERE tenant_id = ${t} AND id = ${p} UNION ALL SELECT 1 FROM sync_states WHERE tenant_id = ${t} AND product_id = ${p}`;
+        ? `SELECT 1 FROM products WHERE tenant_id = ${tu} AND id = ${pu}`
+        : `SELECT 1 FROM products WHERE tenant_id = ${tu} AND id = ${pu} UNION ALL SELECT 1 FROM sync_states WHERE tenant_id = ${tu} AND product_id = ${pu}`;
     const recorded = this.changes.ctes(
       params,
       ctx,
