@@ -35,7 +35,18 @@ export class HttpDrain implements BeforeApplicationShutdown {
         if (this.inFlight === 0) this.idle?.();
       };
       res.on('finish', end);
-      res.on('close', end);
+      // A client that hangs up does not stop the handler: the request stays in flight until the
+      // handler answers (Express ends the response even on a closed socket), so a stopping api does
+      // not close the pool under it. A response already streaming when the client left is done.
+      res.on('close', () => {
+        if (res.headersSent || res.writableEnded) end();
+      });
+      const resEnd = res.end.bind(res) as (...a: unknown[]) => Response;
+      res.end = ((...args: unknown[]) => {
+        const out = resEnd(...args);
+        if (res.destroyed) end();
+        return out;
+      }) as Response['end'];
       next();
     };
   }
