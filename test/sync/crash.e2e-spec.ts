@@ -28,7 +28,10 @@ function spawnWorker(stack: Stack, provider: FakeUnified, log: string[]): ChildP
       OUTBOX_POLL_MS: '50',
       DB_POOL_SIZE: '10',
       ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
-      WORKER_LOCK_MS: '2000',
+      // short, so the jobs the killed worker held come back quickly; not shorter: on a loaded CI
+      // machine a live worker whose event loop stalls past half of it loses the lock, and a second
+      // execution of the same job runs beside the first (a different failure than the crash tested here)
+      WORKER_LOCK_MS: '5000',
       SYNC_DEBOUNCE_MS: '100',
       SYNC_SWEEP_MS: '3000',
       UNIFIED_API_BASE_URL: provider.url,
