@@ -4,7 +4,8 @@ import { eventually, startStack, Stack } from '../helpers/stack';
 import { FakeShopify } from '../fakes/fake-shopify';
 import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
-import { SyncFanoutService } from '@synq/sync';
+import { SyncBatchRunner, SyncFanoutService } from '@synq/sync';
+import type { Job } from 'bullmq';
 import { missingEventKeys } from '@synq/events';
 import { createProduct, ledger, LedgerRow, push, runsOf, settled } from './sync-helpers';
 
@@ -229,5 +230,36 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
     expect(events.rows.filter((e) => e.type === 'sync.succeeded').map((e) => e.data.product_id).sort()).toEqual([ok1.id, ok2.id, flaky.id].sort());
     expect(events.rows.filter((e) => e.type === 'sync.failed').map((e) => e.data.product_id)).toEqual([rejected.id]);
     for (const e of events.rows) expect(missingEventKeys(e.type, e.data)).toEqual([]);
+  });
+
+  it('a sync.batch execution that lost its job lock pushes nothing more: the rest is left to the execution that owns the job', async () => {
+    const ps = [];
+    for (const n of [1, 2, 3]) ps.push(await createProduct(stack, a, `Lock Parka ${n}`, `LOCK${n}`));
+    await stack.db.pool.query(
+      `INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq)
+       SELECT $1, p, $2, 'PENDING', 'UPSERT', 1 FROM unnest($3::uuid[]) p`,
+      [conn.woocommerce, a.tenantId, ps.map((p) => p.id)],
+    );
+    // the lock holds for the first product, then another execution has taken the job over
+    let asked = 0;
+    const job = { id: 'lost-lock-batch', token: 'tok', attemptsMade: 0, opts: { attempts: 5 }, extendLock: async () => (asked++ === 0 ? 1 : 0) } as unknown as Job;
+    const runner = stack.worker!.get(SyncBatchRunner, { strict: false });
+    const from = woo.requests.length;
+    await expect(runner.run({ tenantId: a.tenantId, connectionId: conn.woocommerce, productIds: ps.map((p) => p.id) }, job)).rejects.toThrow(/lost its lock/);
+    const pushed = ps.filter((p) => woo.bySku(p.handle));
+    expect(pushed).toHaveLength(1);
+    expect(woo.since(from).filter((r) => r.method === 'POST' && r.path === '/wp-json/wc/v3/products')).toHaveLength(1);
+    // the one pushed is settled; the others are still leased by the job, for its owner to push
+    const rows = (
+      await stack.db.pool.query(`SELECT product_id, status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2::uuid[])`, [
+        conn.woocommerce,
+        ps.map((p) => p.id),
+      ])
+    ).rows;
+    expect(rows.find((r) => r.product_id === pushed[0].id)).toMatchObject({ status: 'SYNCED', lease_job: null });
+    expect(rows.filter((r) => r.product_id !== pushed[0].id).map((r) => [r.status, r.lease_job])).toEqual([
+      ['PENDING', 'lost-lock-batch'],
+      ['PENDING', 'lost-lock-batch'],
+    ]);
   });
 });

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@synq/config';
 import { prepared, unpeeked } from '@synq/database';
 import { prefixedId } from '@synq/events';
 import { backoffDelay, EnqueueItem, JobData, QueueService, RetryableError } from '@synq/queue';
@@ -121,7 +122,23 @@ export class SyncBatchRunner {
     @InjectDataSource() private readonly db: DataSource,
     private readonly runner: SyncProductRunner,
     private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Whether this execution still holds its job's lock (and renews it). A worker whose lock lapsed
+   * (an event loop stalled past the renewals) is no longer the job's owner: BullMQ hands the job to
+   * another execution, which takes the same leases back. Asked before every product's platform
+   * calls, so two executions never push the rest of a batch side by side (two creates of one product).
+   */
+  private async stillOwns(job: Job): Promise<boolean> {
+    if (!job.token) return true; // run in-process (agents), not by a queue worker: nothing to lose
+    try {
+      return (await job.extendLock(job.token, this.config.workerLockMs)) === 1;
+    } catch {
+      return false;
+    }
+  }
 
   async run(data: JobData<'sync.batch'>, job: Job): Promise<BatchOutcome> {
     const jobId = String(job.id);
@@ -145,7 +162,13 @@ export class SyncBatchRunner {
     const results: Record<string, unknown>[] = [];
     const release: string[] = [];
     let recorded = 0;
+    let lostLock = false;
     for (const row of rows) {
+      if (!(await this.stillOwns(job))) {
+        // the rest stays leased by this job id for the execution that now owns it
+        lostLock = true;
+        break;
+      }
       const r = await this.runner.push(row);
       if (r.kind === 'release') release.push(row.product_id);
       else if (r.kind === 'inactive') {
@@ -178,6 +201,7 @@ export class SyncBatchRunner {
       settled = out[0]?.settled ?? 0;
     }
     if (follow.length) await this.queues.addBulk(follow);
+    if (lostLock) throw new Error(`sync.batch ${jobId} lost its lock; the rows not pushed are left to the execution that holds it`);
     return { settled, recorded, handedOn: follow.length };
   }
 
