@@ -1,8 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
+import { masterPool } from './prepared';
 
 /**
  * One field of a `COPY … FROM STDIN` row in PostgreSQL's text format: `\N` for NULL, and the
@@ -27,7 +28,7 @@ export async function copyIn(on: DataSource | EntityManager, target: string, row
   const ds = on instanceof EntityManager ? on.connection : on;
   const client: PoolClient = inTx
     ? ((await (on as EntityManager).queryRunner!.connect()) as PoolClient)
-    : await (ds.driver as unknown as { master: Pool }).master.connect();
+    : await masterPool(ds).connect();
   try {
     const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
     // a few large writes rather than one per row: the rows are joined in slices of ~1 MB

@@ -25,9 +25,12 @@ export async function prepared<T extends QueryResultRow>(on: DataSource | Entity
     const client = (await on.queryRunner.connect()) as PoolClient;
     return (await client.query<T>(query)).rows;
   }
-  const ds = on instanceof EntityManager ? on.connection : on;
-  const pool = (ds.driver as unknown as { master: Pool }).master;
-  return (await pool.query<T>(query)).rows;
+  return (await masterPool(on instanceof EntityManager ? on.connection : on).query<T>(query)).rows;
+}
+
+/** The pg pool behind a TypeORM data source (for what TypeORM has no API for: named statements, COPY). */
+export function masterPool(ds: DataSource): Pool {
+  return (ds.driver as unknown as { master: Pool }).master;
 }
 
 /**

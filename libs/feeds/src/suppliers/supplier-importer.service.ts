@@ -342,16 +342,17 @@ export class SupplierImporter {
         // (a LATERAL probe with LIMIT 1: as an EXISTS, PostgreSQL may hash the whole tenant's items
         // once per batch instead — measured ~1 s per 2,000-row batch at 100k items, against 75 ms)
         const staged: (StagedRow & { data: MappedRow | null })[] = await m.query(
-          `SELECT st.seq, st.line, st.match_key, md5(st.data::text)::uuid AS hash, CASE WHEN same.yes THEN NULL ELSE st.data END AS data
-             FROM supplier_staging st
+          `SELECT st.seq, st.line, st.match_key, st.hash, CASE WHEN same.yes THEN NULL ELSE st.data END AS data
+             FROM (SELECT seq, line, match_key, data, md5(data::text)::uuid AS hash FROM supplier_staging
+                    WHERE run_id = $1 AND tenant_id = $3 AND seq > $2 ORDER BY seq LIMIT ${SUPPLIER_BATCH}) st
              LEFT JOIN LATERAL (
                     SELECT true AS yes FROM variants v
                       JOIN supplier_items si ON si.supplier_id = $4 AND si.variant_id = v.id
                       JOIN products p ON p.id = v.product_id
-                     WHERE v.tenant_id = $3 AND v.${keyCol} = st.match_key AND si.row_hash = md5(st.data::text)::uuid
+                     WHERE v.tenant_id = $3 AND v.${keyCol} = st.match_key AND si.row_hash = st.hash
                        AND si.applied_at >= v.updated_at AND si.applied_at >= p.updated_at${unique}
                      LIMIT 1) same ON true
-            WHERE st.run_id = $1 AND st.tenant_id = $3 AND st.seq > $2 ORDER BY st.seq LIMIT ${SUPPLIER_BATCH}`,
+            ORDER BY st.seq`,
           [run.id, state.apply_cursor, supplier.tenantId, supplier.id],
         );
         if (!staged.length) return true;
@@ -499,7 +500,8 @@ export class SupplierImporter {
     const items: Json[] = [];
     const audit: AuditEntry[] = [];
     const events: { type: string; data: Json }[] = [];
-    const handles: { id: string; base: string }[] = [];
+    /** a new product's handle before any suffix: its title's slug */
+    const baseHandles = new Map<string, string>();
     let created = 0;
     let updated = 0;
     let unchanged = 0;
@@ -605,7 +607,7 @@ export class SupplierImporter {
           continue;
         }
         productId = randomUUID();
-        handles.push({ id: productId, base: slugify(d.title, 200) });
+        baseHandles.set(productId, slugify(d.title, 200));
         newProducts.push({
           id: productId,
           title: d.title,
@@ -658,11 +660,10 @@ export class SupplierImporter {
       // The unique index decides (ON CONFLICT DO NOTHING), not a lookup first: a lookup's plan
       // depends on statistics that a growing tenant's first import leaves behind (one picked the
       // tenant's created_at index and read the whole tenant per handle).
-      const base = new Map(handles.map((h) => [h.id, h.base]));
       const suffixes: ((b: string, id: string) => string)[] = [(b) => b, (b, id) => `${b.slice(0, 240)}-${id.slice(0, 8)}`, (b, id) => `${b.slice(0, 200)}-${id}`];
       let pending = newProducts;
       for (const [attempt, handleOf] of suffixes.entries()) {
-        for (const p of pending) p.handle = handleOf(base.get(p.id as string)!, p.id as string);
+        for (const p of pending) p.handle = handleOf(baseHandles.get(p.id as string)!, p.id as string);
         const inserted = await queryRows<{ id: string }>(
           m,
           `INSERT INTO products (id, tenant_id, org_id, title, handle, description, status, brand_id, category_id, attributes)
