@@ -9,7 +9,7 @@ import { prefixedId } from '@synq/events';
 import { backoffDelay, EnqueueItem, JobData, QueueService, RetryableError } from '@synq/queue';
 import { syncJobId } from './sync-fanout.service';
 import { SYNC_PRODUCT_JSON } from './sync-product.loader';
-import { ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
+import { CLAIM_LEASE_CTE, ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
 
 /**
  * CLAIM_SQL of the runner for several products of one connection: the rows this job may lease
@@ -23,15 +23,7 @@ export const BATCH_CLAIM_SQL = `WITH old AS (
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = ${unpeeked('$4', 'text')})
      ORDER BY product_id
      FOR UPDATE),
-  claim AS (
-    UPDATE sync_states s
-       SET lease_job = $4, lease_until = now() + $5 * interval '1 millisecond',
-           create_started_at = CASE WHEN s.requested_action = 'UPSERT' AND s.remote_product_id IS NULL AND s.requested_seq > s.synced_seq
-                                    THEN COALESCE(s.create_started_at, now()) ELSE s.create_started_at END
-      FROM old WHERE s.connection_id = old.connection_id AND s.product_id = old.product_id
-    RETURNING s.tenant_id, s.connection_id, s.product_id, s.status, s.requested_action, s.requested_seq::text, s.synced_seq::text,
-              s.force, s.remote_product_id, s.remote_variant_ids, s.payload_hash, s.attempts, s.last_error,
-              old.create_started_at AS prior_create_started_at),
+  ${CLAIM_LEASE_CTE}
   prod AS (
     SELECT p.id, ${SYNC_PRODUCT_JSON} AS json FROM products p
      WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = ANY(${unpeeked('$3', 'uuid[]')})),

@@ -43,6 +43,21 @@ export interface ClaimedRow {
 }
 
 /**
+ * The lease of a claim, shared by the single and the batch claim: the `old` rows (locked) are leased
+ * to job `$4` for `$5` ms, and a create about to be sent is marked (`create_started_at`), so that a
+ * later claimant knows the platform may already have it (`prior_create_started_at`).
+ */
+export const CLAIM_LEASE_CTE = `claim AS (
+    UPDATE sync_states s
+       SET lease_job = $4, lease_until = now() + $5 * interval '1 millisecond',
+           create_started_at = CASE WHEN s.requested_action = 'UPSERT' AND s.remote_product_id IS NULL AND s.requested_seq > s.synced_seq
+                                    THEN COALESCE(s.create_started_at, now()) ELSE s.create_started_at END
+      FROM old WHERE s.connection_id = old.connection_id AND s.product_id = old.product_id
+    RETURNING s.tenant_id, s.connection_id, s.product_id, s.status, s.requested_action, s.requested_seq::text, s.synced_seq::text,
+              s.force, s.remote_product_id, s.remote_variant_ids, s.payload_hash, s.attempts, s.last_error,
+              old.create_started_at AS prior_create_started_at),`;
+
+/**
  * Claims the row for this job (a lease: one remote writer per row; the same job id takes its own
  * lease back after a crash) and reads, in the same statement, the connection and the product's
  * current state. `$1` tenant, `$2` connection, `$3` product, `$4` job id, `$5` lease ms.
@@ -52,15 +67,7 @@ const CLAIM_SQL = `WITH old AS (
      WHERE tenant_id = ${unpeeked('$1')} AND connection_id = $2 AND product_id = $3
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = $4)
      FOR UPDATE),
-  claim AS (
-    UPDATE sync_states s
-       SET lease_job = $4, lease_until = now() + $5 * interval '1 millisecond',
-           create_started_at = CASE WHEN s.requested_action = 'UPSERT' AND s.remote_product_id IS NULL AND s.requested_seq > s.synced_seq
-                                    THEN COALESCE(s.create_started_at, now()) ELSE s.create_started_at END
-      FROM old WHERE s.connection_id = old.connection_id AND s.product_id = old.product_id
-    RETURNING s.tenant_id, s.connection_id, s.product_id, s.status, s.requested_action, s.requested_seq::text, s.synced_seq::text,
-              s.force, s.remote_product_id, s.remote_variant_ids, s.payload_hash, s.attempts, s.last_error,
-              old.create_started_at AS prior_create_started_at),
+  ${CLAIM_LEASE_CTE}
   prod AS (${SYNC_PRODUCT_SQL.replace('$2', '$3')})
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
          (SELECT json FROM prod) AS product_json,
