@@ -121,6 +121,8 @@ async function teardownRound(round) {
 
 async function waitAllSynced(db, tenantId, expected, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
+  const start = Date.now();
+  const timeline = [];
   for (;;) {
     const { rows } = await db.query(
       `SELECT count(*) FILTER (WHERE status = 'SYNCED' AND synced_seq >= requested_seq)::int AS synced,
@@ -129,7 +131,12 @@ async function waitAllSynced(db, tenantId, expected, timeoutMs) {
       [tenantId],
     );
     const r = rows[0];
-    if (r.synced === expected) return r;
+    // BENCH_SYNC_TIMELINE: SYNCED rows every 100 ms poll (where the time goes: pushes, relay, debounce, drain)
+    if (process.env.BENCH_SYNC_TIMELINE) timeline.push(`${((Date.now() - start) / 1000).toFixed(1)}s:${r.synced}/${r.total}`);
+    if (r.synced === expected) {
+      if (timeline.length) process.stderr.write(`  timeline (after the pushes): ${timeline.join(' ')}\n`);
+      return r;
+    }
     if (r.failed > 0) throw new Error(`${r.failed} ledger rows FAILED`);
     if (Date.now() > deadline) throw new Error(`only ${r.synced}/${expected} SYNCED (${r.total} rows) after ${timeoutMs} ms`);
     await sleep(100);
@@ -286,7 +293,12 @@ async function main() {
     env: { UNIFIED_API_BASE_URL: unified.url, UNIFIED_API_KEY: unified.apiKey, UNIFIED_WORKSPACE_ID: unified.workspaceId, SYNC_CONCURRENCY: String(CONCURRENCY),
     },
     // BENCH_PROFILE_DIR: V8 tick profiles of the api and the worker (node --prof-process them)
-    nodeArgs: process.env.BENCH_PROFILE_DIR ? ['--prof', '--no-logfile-per-isolate', `--logfile=${process.env.BENCH_PROFILE_DIR}/v8-%p.log`] : [],
+    // BENCH_CPU_PROFILE_DIR: .cpuprofile files of the api and the worker (self time per function; DevTools or scripts/cpuprofile-top.js)
+    nodeArgs: process.env.BENCH_PROFILE_DIR
+      ? ['--prof', '--no-logfile-per-isolate', `--logfile=${process.env.BENCH_PROFILE_DIR}/v8-%p.log`]
+      : process.env.BENCH_CPU_PROFILE_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]
+        : [],
   });
   const ctx = { db, procs, unified, dbName };
   try {

@@ -117,13 +117,31 @@ describe('sync survives a worker killed with SIGKILL in the middle of a fan-out'
     );
     expect(ledger.rows[0]).toEqual({ n: 3 * PRODUCTS, clean: 3 * PRODUCTS });
 
-    // exactly one remote product per Synq product in every store
+    // exactly one remote product per Synq product in every store; when not, say which and how they came about
+    const items = provider.itemsOf(unifiedRemote);
+    const twice = (keys: string[]) => [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
+    const dup = {
+      shopify: twice([...shop.products.values()].map((p) => String(p.handle))),
+      woocommerce: twice([...woo.products.values()].map((p) => String(p.sku).toLowerCase())),
+      unified: twice(items.map((i) => String(i.slug))),
+    };
+    const dupHandles = [...new Set([...dup.shopify, ...dup.woocommerce, ...dup.unified])];
+    if (dupHandles.length) {
+      const runs = await stack.db.pool.query(
+        `SELECT c.kind, p.handle, r.status, r.attempt, r.http_status, r.error, r.created_at FROM sync_runs r
+           JOIN products p ON p.id = r.product_id JOIN connections c ON c.id = r.connection_id
+          WHERE r.tenant_id = $1 AND p.handle = ANY($2) ORDER BY r.created_at`,
+        [a.tenantId, dupHandles],
+      );
+      throw new Error(
+        `remote duplicates ${JSON.stringify(dup)}\nruns of those products:\n${runs.rows.map((r) => JSON.stringify(r)).join('\n')}\nworker stderr:\n${log.join('').slice(-4000)}`,
+      );
+    }
     const handles = rows.length;
     expect(shop.products.size).toBe(handles);
     expect(new Set([...shop.products.values()].map((p) => p.handle)).size).toBe(handles);
     expect(woo.products.size).toBe(handles);
     expect(new Set([...woo.products.values()].map((p) => p.sku)).size).toBe(handles);
-    const items = provider.itemsOf(unifiedRemote);
     expect(items).toHaveLength(handles);
     expect(new Set(items.map((i) => i.slug)).size).toBe(handles);
     // and the ledger points at them

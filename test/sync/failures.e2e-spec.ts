@@ -4,7 +4,7 @@ import { eventually, startStack, Stack } from '../helpers/stack';
 import { FakeShopify } from '../fakes/fake-shopify';
 import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
-import { SyncBatchRunner, SyncFanoutService } from '@synq/sync';
+import { SyncBatchRunner, SyncFanoutService, SyncProductRunner } from '@synq/sync';
 import type { Job } from 'bullmq';
 import { missingEventKeys } from '@synq/events';
 import { createProduct, ledger, LedgerRow, push, runsOf, settled } from './sync-helpers';
@@ -232,7 +232,22 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
     for (const e of events.rows) expect(missingEventKeys(e.type, e.data)).toEqual([]);
   });
 
-  it('a sync.batch execution that lost its job lock pushes nothing more: the rest is left to the execution that owns the job', async () => {
+  // a worker whose event loop stalled past its lock (WORKER_LOCK_MS, 30 s here): BullMQ has handed the
+  // job to another execution, which takes the same leases back; this one must push nothing more
+  const lapsedJob = (id: string, answers: number[]) => {
+    const asked: number[] = [];
+    const job = {
+      id,
+      token: 'tok',
+      attemptsMade: 0,
+      opts: { attempts: 5 },
+      processedOn: Date.now() - 120_000,
+      extendLock: async (_t: string, ms: number) => (asked.push(ms), answers.shift() ?? 0),
+    } as unknown as Job;
+    return { job, asked };
+  };
+
+  it('a sync.batch execution that lost its job lock pushes nothing: its rows are left to the execution that owns the job', async () => {
     const ps = [];
     for (const n of [1, 2, 3]) ps.push(await createProduct(stack, a, `Lock Parka ${n}`, `LOCK${n}`));
     await stack.db.pool.query(
@@ -240,26 +255,38 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
        SELECT $1, p, $2, 'PENDING', 'UPSERT', 1 FROM unnest($3::uuid[]) p`,
       [conn.woocommerce, a.tenantId, ps.map((p) => p.id)],
     );
-    // the lock holds for the first product, then another execution has taken the job over
-    let asked = 0;
-    const job = { id: 'lost-lock-batch', token: 'tok', attemptsMade: 0, opts: { attempts: 5 }, extendLock: async () => (asked++ === 0 ? 1 : 0) } as unknown as Job;
+    const { job, asked } = lapsedJob('lost-lock-batch', [0]);
     const runner = stack.worker!.get(SyncBatchRunner, { strict: false });
     const from = woo.requests.length;
     await expect(runner.run({ tenantId: a.tenantId, connectionId: conn.woocommerce, productIds: ps.map((p) => p.id) }, job)).rejects.toThrow(/lost its lock/);
-    const pushed = ps.filter((p) => woo.bySku(p.handle));
-    expect(pushed).toHaveLength(1);
-    expect(woo.since(from).filter((r) => r.method === 'POST' && r.path === '/wp-json/wc/v3/products')).toHaveLength(1);
-    // the one pushed is settled; the others are still leased by the job, for its owner to push
+    expect(asked).toHaveLength(1); // the lease set at activation had lapsed: Redis was asked, and said no
+    expect(ps.filter((p) => woo.bySku(p.handle))).toEqual([]);
+    expect(woo.since(from)).toEqual([]);
     const rows = (
-      await stack.db.pool.query(`SELECT product_id, status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2::uuid[])`, [
-        conn.woocommerce,
-        ps.map((p) => p.id),
-      ])
+      await stack.db.pool.query(`SELECT status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2::uuid[])`, [conn.woocommerce, ps.map((p) => p.id)])
     ).rows;
-    expect(rows.find((r) => r.product_id === pushed[0].id)).toMatchObject({ status: 'SYNCED', lease_job: null });
-    expect(rows.filter((r) => r.product_id !== pushed[0].id).map((r) => [r.status, r.lease_job])).toEqual([
-      ['PENDING', 'lost-lock-batch'],
-      ['PENDING', 'lost-lock-batch'],
-    ]);
+    expect(rows.map((r) => [r.status, r.lease_job])).toEqual(Array(3).fill(['PENDING', 'lost-lock-batch']));
+
+    // the execution that owns the job (its lock renewed) takes the leases back and pushes all three
+    const owner = lapsedJob('lost-lock-batch', [1]);
+    await runner.run({ tenantId: a.tenantId, connectionId: conn.woocommerce, productIds: ps.map((p) => p.id) }, owner.job);
+    expect(owner.asked).toHaveLength(1); // once for the batch, not once per product
+    for (const p of ps) expect(woo.bySku(p.handle)).toBeTruthy();
+    expect(woo.since(from).filter((r) => r.method === 'POST' && r.path === '/wp-json/wc/v3/products')).toHaveLength(3);
+  });
+
+  it('a sync.product execution that lost its job lock makes no platform call and leaves the row leased to its job', async () => {
+    const p = await createProduct(stack, a, 'Lock Anorak', 'LOCKANORAK');
+    await stack.db.pool.query(
+      `INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq) VALUES ($1, $2, $3, 'PENDING', 'UPSERT', 1)`,
+      [conn.woocommerce, p.id, a.tenantId],
+    );
+    const { job } = lapsedJob('lost-lock-product', [0]);
+    const runner = stack.worker!.get(SyncProductRunner, { strict: false });
+    const from = woo.requests.length;
+    await expect(runner.run({ tenantId: a.tenantId, connectionId: conn.woocommerce, productId: p.id }, job)).rejects.toThrow(/lost its lock/);
+    expect(woo.since(from)).toEqual([]);
+    const row = (await stack.db.pool.query(`SELECT status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = $2`, [conn.woocommerce, p.id])).rows[0];
+    expect(row).toEqual({ status: 'PENDING', lease_job: 'lost-lock-product' });
   });
 });

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { prepared, unpeeked } from '@synq/database';
 import { prefixedId } from '@synq/events';
-import { backoffDelay, EnqueueItem, JobData, QueueService, RetryableError } from '@synq/queue';
+import { backoffDelay, EnqueueItem, JobData, JobLock, QueueService, RetryableError } from '@synq/queue';
 import { syncJobId } from './sync-fanout.service';
 import { SYNC_PRODUCT_JSON } from './sync-product.loader';
 import { CLAIM_LEASE_CTE, ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
@@ -117,21 +117,6 @@ export class SyncBatchRunner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * Whether this execution still holds its job's lock (and renews it). A worker whose lock lapsed
-   * (an event loop stalled past the renewals) is no longer the job's owner: BullMQ hands the job to
-   * another execution, which takes the same leases back. Asked before every product's platform
-   * calls, so two executions never push the rest of a batch side by side (two creates of one product).
-   */
-  private async stillOwns(job: Job): Promise<boolean> {
-    if (!job.token) return true; // run in-process (agents), not by a queue worker: nothing to lose
-    try {
-      return (await job.extendLock(job.token, this.config.workerLockMs)) === 1;
-    } catch {
-      return false;
-    }
-  }
-
   async run(data: JobData<'sync.batch'>, job: Job): Promise<BatchOutcome> {
     const jobId = String(job.id);
     const rows = await prepared<ClaimedRow>(this.db, BATCH_CLAIM_SQL, [data.tenantId, data.connectionId, data.productIds, jobId, this.runner.leaseMs]);
@@ -155,8 +140,10 @@ export class SyncBatchRunner {
     const release: string[] = [];
     let recorded = 0;
     let lostLock = false;
+    const lock = new JobLock(job, this.config.workerLockMs);
     for (const row of rows) {
-      if (!(await this.stillOwns(job))) {
+      // before each product's platform calls (see JobLock: Redis is asked once per half lease)
+      if (!(await lock.held())) {
         // the rest stays leased by this job id for the execution that now owns it
         lostLock = true;
         break;

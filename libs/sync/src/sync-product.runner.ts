@@ -11,7 +11,7 @@ import { prepared, unpeeked } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { ConnectionVault } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
-import { JobData, PermanentError, RetryableError } from '@synq/queue';
+import { JobData, JobLock, PermanentError, RetryableError } from '@synq/queue';
 import { payloadHash, SYNC_PRODUCT_SQL, toSyncProduct, withListingPrices } from './sync-product.loader';
 
 export interface ClaimedRow {
@@ -130,6 +130,11 @@ export class SyncProductRunner {
     const row = rows[0];
     if (!row) return this.notClaimed(data, job, again);
     const attempt = (data.attemptsBefore ?? 0) + job.attemptsMade + 1;
+    // an execution that lost its job lock leaves the row leased by the job id to the one that owns it
+    // now (it takes the lease back), so that two executions never push the product side by side
+    if (!(await new JobLock(job, this.config.workerLockMs).held())) {
+      throw new Error(`sync.product ${jobId} lost its lock; the push is left to the execution that holds it`);
+    }
     const r = await this.push(row);
     switch (r.kind) {
       case 'release':
