@@ -119,7 +119,7 @@ async function teardownRound(round) {
   await Promise.all(round.fakes.map((f) => f.stop()));
 }
 
-async function waitAllSynced(db, tenantId, expected, timeoutMs) {
+async function waitAllSynced(db, tenantId, expected, timeoutMs, ctx) {
   const deadline = Date.now() + timeoutMs;
   const start = Date.now();
   const timeline = [];
@@ -132,7 +132,15 @@ async function waitAllSynced(db, tenantId, expected, timeoutMs) {
     );
     const r = rows[0];
     // BENCH_SYNC_TIMELINE: SYNCED rows every 100 ms poll (where the time goes: pushes, relay, debounce, drain)
-    if (process.env.BENCH_SYNC_TIMELINE) timeline.push(`${((Date.now() - start) / 1000).toFixed(1)}s:${r.synced}/${r.total}`);
+    // (with the CPU the worker, the api and PostgreSQL used since the previous poll, in % of one core)
+    if (process.env.BENCH_SYNC_TIMELINE) {
+      const cpu = ctx ? cpuSeconds(ctx) : null;
+      const now = Date.now();
+      const pct = (k) => (cpu && timeline.cpu ? Math.round((100 * (cpu[k] - timeline.cpu[k])) / ((now - timeline.at) / 1000)) : '-');
+      timeline.push(`${((now - start) / 1000).toFixed(1)}s:${r.synced}/${r.total} w${pct('worker')} a${pct('api')} pg${pct('pg')}`);
+      timeline.cpu = cpu;
+      timeline.at = now;
+    }
     if (r.synced === expected) {
       if (timeline.length) process.stderr.write(`  timeline (after the pushes): ${timeline.join(' ')}\n`);
       return r;
@@ -161,7 +169,8 @@ function cpuSeconds(ctx) {
       return 0;
     }
   };
-  const out = { api: ticks(ctx.procs.pids[0]) / 100, worker: ticks(ctx.procs.pids[1]) / 100, pg: 0 };
+  const self = process.cpuUsage();
+  const out = { api: ticks(ctx.procs.pids[0]) / 100, worker: ticks(ctx.procs.pids[1]) / 100, pg: 0, bench: (self.user + self.system) / 1e6 };
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let cmd = '';
     try {
@@ -201,10 +210,10 @@ async function candidate(ctx, round, timeoutMs = 600_000) {
     }
   });
   const pushed = Number(process.hrtime.bigint() - t0) / 1e9;
-  await waitAllSynced(ctx.db, round.acct.tenantId, round.productIds.length * 5, timeoutMs);
+  await waitAllSynced(ctx.db, round.acct.tenantId, round.productIds.length * 5, timeoutMs, ctx);
   if (cpu0) {
     const cpu1 = cpuSeconds(ctx);
-    process.stderr.write(`  CPU s: api ${(cpu1.api - cpu0.api).toFixed(1)}, worker ${(cpu1.worker - cpu0.worker).toFixed(1)}, PostgreSQL backends ${(cpu1.pg - cpu0.pg).toFixed(1)}\n`);
+    process.stderr.write(`  CPU s: api ${(cpu1.api - cpu0.api).toFixed(1)}, worker ${(cpu1.worker - cpu0.worker).toFixed(1)}, PostgreSQL backends ${(cpu1.pg - cpu0.pg).toFixed(1)}, this process (fakes, pushes, polling) ${(cpu1.bench - cpu0.bench).toFixed(1)}\n`);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (db0) {
@@ -244,6 +253,7 @@ function recordedJobs(ctx, round) {
 /** Baseline: the recorded requests replayed against fresh fakes, CONCURRENCY (store, product) groups at a time. */
 async function bareLoop(ctx, jobs) {
   const fresh = await directFakes();
+  const cpu0 = process.env.BENCH_SYNC_CPU ? process.cpuUsage() : null;
   const bases = [...fresh.map((f) => f.url), ctx.unified.url];
   // interleave stores as the worker's queue does (jobs arrive per product, for all stores)
   const order = [...jobs].sort((a, b) => a.pos - b.pos || a.storeIndex - b.storeIndex);
@@ -264,6 +274,10 @@ async function bareLoop(ctx, jobs) {
     }
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (cpu0) {
+    const d = process.cpuUsage(cpu0);
+    process.stderr.write(`  CPU s: this process (fakes and the bare loop) ${((d.user + d.system) / 1e6).toFixed(1)}\n`);
+  }
   await Promise.all(fresh.map((f) => f.stop()));
   return { seconds, requests };
 }

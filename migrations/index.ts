@@ -12,6 +12,7 @@ import { Storefront1796050000000 } from './1796050000000-Storefront';
 import { BulkKeysetEventsFillfactor1796060000000 } from './1796060000000-BulkKeysetEventsFillfactor';
 import { OrdersStaleRead1796070000000 } from './1796070000000-OrdersStaleRead';
 import { SupplierImportFastPath1796080000000 } from './1796080000000-SupplierImportFastPath';
+import { SyncLedgerStatusIndex1796090000000 } from './1796090000000-SyncLedgerStatusIndex';
 
 /**
  * Every migration, in timestamp order, one per line. Listed explicitly so the compiled and the
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   BulkKeysetEventsFillfactor1796060000000,
   OrdersStaleRead1796070000000,
   SupplierImportFastPath1796080000000,
+  SyncLedgerStatusIndex1796090000000,
 ];

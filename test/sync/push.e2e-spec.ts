@@ -5,6 +5,7 @@ import { FakeShopify } from '../fakes/fake-shopify';
 import { FakeUnified } from '../fakes/fake-unified';
 import { FakeWooCommerce } from '../fakes/fake-woocommerce';
 import { missingEventKeys } from '@synq/events';
+import { WebhookReceiver } from '../fakes/webhook-receiver';
 import { createProduct, ledger, push, runsOf, settled } from './sync-helpers';
 
 describe('sync: push a product to Shopify, WooCommerce and a unified-API connection', () => {
@@ -20,7 +21,7 @@ describe('sync: push a product to Shopify, WooCommerce and a unified-API connect
     [shop, woo, provider] = await Promise.all([new FakeShopify().start(), new FakeWooCommerce().start(), new FakeUnified().start()]);
     stack = await startStack({
       worker: true,
-      env: { UNIFIED_API_BASE_URL: provider.url, UNIFIED_API_KEY: provider.apiKey, UNIFIED_WORKSPACE_ID: provider.workspaceId, SYNC_DEBOUNCE_MS: '300' },
+      env: { UNIFIED_API_BASE_URL: provider.url, UNIFIED_API_KEY: provider.apiKey, UNIFIED_WORKSPACE_ID: provider.workspaceId, SYNC_DEBOUNCE_MS: '300', WEBHOOK_ALLOW_HTTP: 'true' },
     });
     a = await registerAccount(stack, 'Push A');
     b = await registerAccount(stack, 'Push B');
@@ -294,5 +295,52 @@ describe('sync: push a product to Shopify, WooCommerce and a unified-API connect
     await new Promise((r) => setTimeout(r, 1500));
     expect(await ledger(stack, a, q.id)).toEqual([]);
     expect(shop.byHandle(q.handle)).toBeUndefined();
+  });
+
+  it('sync results go out as webhooks to an endpoint subscribed to them; with none, they are written dispatched and cost no dispatch job', async () => {
+    const c = await registerAccount(stack, 'Push Hooks');
+    const cShop = await connectShopify(stack, c, shop);
+    const eventsOf = (productId: string) =>
+      stack.db.pool
+        .query(`SELECT id, dispatched_at FROM events WHERE tenant_id = $1 AND type = 'sync.succeeded' AND data->>'product_id' = $2`, [c.tenantId, productId])
+        .then((r) => r.rows as { id: string; dispatched_at: Date | null }[]);
+    const dispatchRows = (ids: string[]) =>
+      stack.db.pool
+        .query(`SELECT count(*)::int AS n FROM outbox WHERE tenant_id = $1 AND job_name = 'event.dispatch' AND payload->'eventIds' ?| $2::text[]`, [c.tenantId, ids])
+        .then((r) => r.rows[0].n as number);
+
+    // no endpoint: the event is there (the ledger's history), already dispatched, and no dispatch was queued for it
+    const quiet = await createProduct(stack, c, 'Quiet Beanie', 'QBN');
+    await push(stack, c, quiet.id);
+    await settled(stack, c, quiet.id, 'SYNCED', 1);
+    const before = await eventsOf(quiet.id);
+    expect(before).toHaveLength(1);
+    expect(before[0].dispatched_at).not.toBeNull();
+    expect(await dispatchRows(before.map((e) => e.id))).toBe(0);
+
+    // an endpoint subscribed to sync.succeeded (another one, to product events only): the next result is delivered to it
+    const receiver = await new WebhookReceiver().start();
+    try {
+      for (const [path, events] of [['/sync', ['sync.succeeded']], ['/products', ['product.updated']]] as const) {
+        const res = await stack.http.post('/api/v1/webhooks').set(c.headers).send({ url: receiver.url(path), events });
+        expect(res.status).toBe(201);
+      }
+      const loud = await createProduct(stack, c, 'Loud Beanie', 'LBN');
+      await push(stack, c, loud.id);
+      await settled(stack, c, loud.id, 'SYNCED', 1);
+      const hooks = await eventually(async () => {
+        const got = receiver.at('/sync').map((r) => JSON.parse(r.body));
+        return got.some((h) => h.data?.product_id === loud.id) ? got : undefined;
+      }, 20000);
+      expect(hooks.filter((h) => h.data?.product_id === loud.id)).toEqual([
+        expect.objectContaining({ event: 'sync.succeeded', data: expect.objectContaining({ connection_id: cShop, product_id: loud.id, platform: 'shopify' }) }),
+      ]);
+      const after = await eventsOf(loud.id);
+      expect(await dispatchRows(after.map((e) => e.id))).toBe(1);
+      await eventually(async () => ((await eventsOf(loud.id))[0].dispatched_at ? true : undefined), 20000);
+      expect(receiver.at('/products').filter((r) => JSON.parse(r.body).event?.startsWith('sync.'))).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
   });
 });

@@ -93,7 +93,7 @@ export class ShopifyAdminClient {
       await m.query(`UPDATE connections SET credentials_sealed = $2, updated_at = now() WHERE id = $1`, [conn.id, this.vault.seal(next)]);
       return next;
     });
-    Object.assign(conn.credentials, creds);
+    conn.credentials = { ...conn.credentials, ...creds }; // (opened credentials are shared and frozen: see ConnectionVault.open)
     return creds.accessToken;
   }
 

@@ -50,3 +50,17 @@ export function masterPool(ds: DataSource): Pool {
 export function unpeeked(param: string, type = 'uuid'): string {
   return `(SELECT ${param}::${type})::${type}`;
 }
+
+/**
+ * `column IS NOT DISTINCT FROM (SELECT param::type)`: the tenant condition of a lookup by primary key, kept
+ * as a filter that the planner can never turn into an index condition (`IS NOT DISTINCT FROM` is
+ * not an indexable operator; for a NOT NULL column it means `=`). With `tenant_id = $1` the planner
+ * may go through a `(tenant_id, …)` index instead of the primary key whenever its statistics are
+ * older than the rows (a table analyzed while empty estimates every equality at one row, and the
+ * tenant's index then looks as cheap as the keys, yet reads all of the tenant's rows on every call).
+ * With this the keys are the only way in: a probe per key, then the tenant is checked on the row.
+ * The value is {@link unpeeked}, so a statement whose other parameters are too keeps its generic plan.
+ */
+export function filterOnly(column: string, param: string, type = 'uuid'): string {
+  return `${column} IS NOT DISTINCT FROM ${unpeeked(param, type)}`;
+}

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { prepared, unpeeked } from '@synq/database';
+import { filterOnly, prepared, unpeeked } from '@synq/database';
 import { prefixedId } from '@synq/events';
 import { backoffDelay, EnqueueItem, JobData, JobLock, QueueService, RetryableError } from '@synq/queue';
+import { subscribedTypesSql } from '@synq/webhooks';
 import { syncJobId } from './sync-fanout.service';
 import { SYNC_PRODUCT_JSON } from './sync-product.loader';
 import { CLAIM_LEASE_CTE, ClaimedRow, Settle, SyncProductRunner } from './sync-product.runner';
@@ -19,17 +20,19 @@ import { CLAIM_LEASE_CTE, ClaimedRow, Settle, SyncProductRunner } from './sync-p
  */
 export const BATCH_CLAIM_SQL = `WITH old AS (
     SELECT connection_id, product_id, create_started_at FROM sync_states
-     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$3', 'uuid[]')})
+     WHERE connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$3', 'uuid[]')}) AND ${filterOnly('tenant_id', '$1')}
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = ${unpeeked('$4', 'text')})
      ORDER BY product_id
      FOR UPDATE),
   ${CLAIM_LEASE_CTE}
-  prod AS (
-    SELECT p.id, ${SYNC_PRODUCT_JSON} AS json FROM products p
-     WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = ANY(${unpeeked('$3', 'uuid[]')})),
-  lp AS (
+  -- MATERIALIZED: built once per product (inlined, it may land on the inner side of the join below
+  -- and be rebuilt for every claimed row)
+  prod AS MATERIALIZED (
+    SELECT p.id, ${SYNC_PRODUCT_JSON} AS json FROM unnest(${unpeeked('$3', 'uuid[]')}) AS k(id)
+     CROSS JOIN LATERAL (SELECT * FROM products WHERE id = k.id AND ${filterOnly('tenant_id', '$1')} LIMIT 1) p),
+  lp AS MATERIALIZED (
     SELECT l.product_id, json_object_agg(l.variant_id, l.price::text) AS prices FROM listings l
-     WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = ${unpeeked('$2')} AND l.product_id = ANY(${unpeeked('$3', 'uuid[]')}) AND l.status = 'active'
+     WHERE l.product_id = ANY(${unpeeked('$3', 'uuid[]')}) AND l.connection_id = ${unpeeked('$2')} AND ${filterOnly('l.tenant_id', '$1')} AND l.status = 'active'
      GROUP BY l.product_id)
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
          prod.json AS product_json, lp.prices AS listing_prices
@@ -42,10 +45,11 @@ export const BATCH_CLAIM_SQL = `WITH old AS (
  * One statement for every successful result of a batch (SYNCED, DELETED, or skipped as unchanged):
  * each row still leased by this job settled for its seq (PENDING again when a newer push arrived
  * meanwhile), its run, its `sync.succeeded` event (for the rows settled, and only those), one
- * outbox row dispatching the batch's events, rows with nothing to do released, and the
+ * outbox row dispatching the batch's events that an endpoint subscribes to (the others are written
+ * dispatched: only the webhook fan-out handles sync events), rows with nothing to do released, and the
  * connection's health. `$1` tenant, `$2` connection, `$3` job id, `$4` results, `$5` product ids to
- * release, `$6` the results' product ids (the ledger rows are looked up by their primary key; see
- * `unpeeked` for the tenant and connection).
+ * release, `$6` the results' product ids (the ledger rows are looked up by their primary key, the
+ * tenant checked on each row: see `filterOnly`).
  */
 export const BATCH_SETTLE_SQL = `WITH x AS (
     SELECT * FROM jsonb_to_recordset($4::jsonb) AS x(product_id uuid, seq bigint, status text, run_status text, action text,
@@ -64,7 +68,7 @@ export const BATCH_SETTLE_SQL = `WITH x AS (
       force = CASE WHEN s.requested_seq > x.seq THEN s.force ELSE false END,
       create_started_at = NULL,
       lease_job = NULL, lease_until = NULL, updated_at = now()
-      FROM x WHERE s.tenant_id = ${unpeeked('$1')} AND s.connection_id = ${unpeeked('$2')} AND s.product_id = ANY(${unpeeked('$6', 'uuid[]')})
+      FROM x WHERE s.connection_id = ${unpeeked('$2')} AND s.product_id = ANY(${unpeeked('$6', 'uuid[]')}) AND ${filterOnly('s.tenant_id', '$1')}
        AND s.product_id = x.product_id AND s.lease_job = ${unpeeked('$3', 'text')}
     RETURNING s.product_id),
   done AS (SELECT x.* FROM x JOIN u ON u.product_id = x.product_id),
@@ -77,15 +81,16 @@ export const BATCH_SETTLE_SQL = `WITH x AS (
        AND (last_healthy_at IS NULL OR last_healthy_at < now() - interval '30 seconds' OR last_error IS NOT NULL)),
   rel AS (
     UPDATE sync_states SET lease_job = NULL, lease_until = NULL
-     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$5', 'uuid[]')})
+     WHERE connection_id = ${unpeeked('$2')} AND product_id = ANY(${unpeeked('$5', 'uuid[]')}) AND ${filterOnly('tenant_id', '$1')}
        AND lease_job = ${unpeeked('$3', 'text')}),
   e AS (
-    INSERT INTO events (id, tenant_id, type, data)
-    SELECT event_id, $1, event_type, event_data FROM done WHERE event_type IS NOT NULL
-    RETURNING id),
+    INSERT INTO events (id, tenant_id, type, data, dispatched_at)
+    SELECT event_id, $1, event_type, event_data, CASE WHEN event_type = ANY (${subscribedTypesSql('$1')}) THEN NULL ELSE now() END
+      FROM done WHERE event_type IS NOT NULL
+    RETURNING id, dispatched_at),
   o AS (
     INSERT INTO outbox (tenant_id, job_name, payload)
-    SELECT $1, 'event.dispatch', jsonb_build_object('tenantId', $1::text, 'eventIds', jsonb_agg(e.id)) FROM e HAVING count(*) > 0)
+    SELECT $1, 'event.dispatch', jsonb_build_object('tenantId', $1::text, 'eventIds', jsonb_agg(e.id)) FROM e WHERE e.dispatched_at IS NULL HAVING count(*) > 0)
   SELECT count(*)::int AS settled FROM done`;
 
 export interface BatchOutcome {

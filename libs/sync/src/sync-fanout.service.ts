@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@synq/config';
-import { prepared, unpeeked } from '@synq/database';
+import { filterOnly, prepared } from '@synq/database';
 import { EnqueueItem, JobData, QueueService } from '@synq/queue';
 
 interface BumpedRow {
@@ -21,7 +21,7 @@ const ACTIVE_COMMERCE = `SELECT id FROM connections WHERE tenant_id = $1 AND sta
 
 /** UPSERT: a ledger row per ACTIVE commerce connection × existing product, requested_seq bumped. */
 const BUMP_UPSERT = `WITH c AS (${ACTIVE_COMMERCE} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))),
-     p AS (SELECT id FROM products WHERE tenant_id = ${unpeeked('$1')} AND id = ANY($2::uuid[]))
+     p AS (SELECT id FROM products WHERE id = ANY($2::uuid[]) AND ${filterOnly('tenant_id', '$1')})
   INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq, force)
   SELECT c.id, p.id, $1, 'PENDING', 'UPSERT', 1, $3 FROM c CROSS JOIN p ORDER BY c.id, p.id
   ON CONFLICT (connection_id, product_id) DO UPDATE

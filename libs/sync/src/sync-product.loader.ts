@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SyncProduct } from '@synq/connectors';
-import { unpeeked } from '@synq/database';
+import { filterOnly } from '@synq/database';
 
 /**
  * The product as connectors push it (`SyncProduct`), built by PostgreSQL from alias `p`: the fields
@@ -25,7 +25,7 @@ export const SYNC_PRODUCT_JSON = `json_build_object(
                     '[]'::json))::text`;
 
 /** One product as `SYNC_PRODUCT_JSON` text (`json`). `$1` tenant, `$2` product. */
-export const SYNC_PRODUCT_SQL = `SELECT ${SYNC_PRODUCT_JSON} AS json FROM products p WHERE p.tenant_id = ${unpeeked('$1')} AND p.id = $2`;
+export const SYNC_PRODUCT_SQL = `SELECT ${SYNC_PRODUCT_JSON} AS json FROM products p WHERE p.id = $2 AND ${filterOnly('p.tenant_id', '$1')}`;
 
 /** `SYNC_PRODUCT_JSON` text → the product connectors push. */
 export function toSyncProduct(json: string): SyncProduct {

@@ -7,7 +7,7 @@ import { Params, systemContext } from '@synq/common';
 import { APP_CONFIG, AppConfig } from '@synq/config';
 import { ConnectionTarget, ConnectorError, ConnectorRegistry, RemoteMapping, SyncProduct } from '@synq/connectors';
 import type { ConnectionKind, SyncAction, SyncRunStatus, SyncStatus } from '@synq/database';
-import { prepared, unpeeked } from '@synq/database';
+import { filterOnly, prepared } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { ConnectionVault } from '@synq/integrations';
 import { LOGGER, Logger } from '@synq/logger';
@@ -64,7 +64,7 @@ export const CLAIM_LEASE_CTE = `claim AS (
  */
 const CLAIM_SQL = `WITH old AS (
     SELECT connection_id, product_id, create_started_at FROM sync_states
-     WHERE tenant_id = ${unpeeked('$1')} AND connection_id = $2 AND product_id = $3
+     WHERE connection_id = $2 AND product_id = $3 AND ${filterOnly('tenant_id', '$1')}
        AND (lease_until IS NULL OR lease_until < now() OR lease_job = $4)
      FOR UPDATE),
   ${CLAIM_LEASE_CTE}
@@ -72,7 +72,7 @@ const CLAIM_SQL = `WITH old AS (
   SELECT claim.*, c.status AS connection_status, c.org_id, c.kind, c.provider, c.base_url, c.unified_connection_id, c.credentials_sealed,
          (SELECT json FROM prod) AS product_json,
          (SELECT json_object_agg(l.variant_id, l.price::text) FROM listings l
-           WHERE l.tenant_id = ${unpeeked('$1')} AND l.connection_id = $2 AND l.product_id = $3 AND l.status = 'active') AS listing_prices
+           WHERE l.product_id = $3 AND l.connection_id = $2 AND ${filterOnly('l.tenant_id', '$1')} AND l.status = 'active') AS listing_prices
     FROM claim JOIN connections c ON c.id = claim.connection_id`;
 
 const RELEASE_SQL = `UPDATE sync_states SET lease_job = NULL, lease_until = NULL
@@ -205,7 +205,7 @@ export class SyncProductRunner {
   private async notClaimed(data: JobData<'sync.product'>, job: Job, again: boolean): Promise<SyncOutcome> {
     const exists = await prepared<{ lease_job: string | null; held: boolean }>(
       this.db,
-      `SELECT lease_job, lease_until > now() AS held FROM sync_states WHERE tenant_id = $1 AND connection_id = $2 AND product_id = $3`,
+      `SELECT lease_job, lease_until > now() AS held FROM sync_states WHERE connection_id = $2 AND product_id = $3 AND ${filterOnly('tenant_id', '$1')}`,
       [data.tenantId, data.connectionId, data.productId],
     );
     if (!exists[0]) return 'gone';

@@ -9,6 +9,18 @@ import { QueueService } from '@synq/queue';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * SQL (a `text[]`): the event types that an enabled endpoint of tenant `tenant` (an SQL expression)
+ * subscribes to. A statement writing events that only this fan-out handles (sync results) marks
+ * those of no subscribed type dispatched as it inserts them: they have nowhere to go, and their
+ * dispatch (an outbox row, a job, two statements) would be most of their cost. An endpoint created
+ * while such a statement runs gets the events that follow it, as with any event dispatched before
+ * the endpoint existed.
+ */
+export function subscribedTypesSql(tenant: string): string {
+  return `(SELECT COALESCE(array_agg(DISTINCT t), '{}') FROM webhook_endpoints w CROSS JOIN LATERAL unnest(w.events) t WHERE w.tenant_id = ${tenant} AND w.enabled)::text[]`;
+}
+
+/**
  * Webhook fan-out (runs in the worker for every committed event of the catalogue): one delivery row
  * per enabled endpoint of the event's tenant subscribed to its type (`webhook.test` goes to the one
  * endpoint named in its data), then one `webhook.deliver` job per delivery with the delivery id as

@@ -12,7 +12,7 @@ export type SyncAction = 'UPSERT' | 'DELETE';
  */
 @Entity({ name: 'sync_states' })
 @Index('idx_sync_states_tenant_product', ['tenantId', 'productId'])
-@Index('idx_sync_states_tenant_connection_status', ['tenantId', 'connectionId', 'status'])
+@Index('idx_sync_states_tenant_status_connection', ['tenantId', 'status', 'connectionId'])
 @Index('idx_sync_states_pending', ['updatedAt'], { where: "status = 'PENDING'" })
 export class SyncState {
   @PrimaryColumn({ name: 'connection_id', type: 'uuid' })
