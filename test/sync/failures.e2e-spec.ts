@@ -197,7 +197,7 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
     woo.failNext(1, { status: 400, body: { code: 'woocommerce_rest_product_invalid', message: 'Invalid product name.', data: { status: 400 } } }, createOf(rejected));
     woo.failNext(1, { status: 500, body: { code: 'internal_server_error', message: 'Critical error.', data: { status: 500 } } }, createOf(flaky));
     const ids = ps.map((p) => p.id);
-    // one fan-out limited to WooCommerce: its four rows are one batch (SYNC_BATCH_SIZE 10)
+    // one fan-out limited to WooCommerce: its four rows are one batch (SYNC_BATCH_SIZE 50)
     expect(await stack.worker!.get(SyncFanoutService, { strict: false }).fanout({ tenantId: a.tenantId, productIds: ids, action: 'UPSERT', connectionIds: [conn.woocommerce] })).toBe(4);
     const rows = await eventually(async () => {
       const r = await stack.db.pool.query(`SELECT product_id, status, attempts, last_error FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2)`, [conn.woocommerce, ids]);
@@ -288,5 +288,32 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
     expect(woo.since(from)).toEqual([]);
     const row = (await stack.db.pool.query(`SELECT status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = $2`, [conn.woocommerce, p.id])).rows[0];
     expect(row).toEqual({ status: 'PENDING', lease_job: 'lost-lock-product' });
+  });
+
+  it('a batch on a slow platform hands what it has not pushed before its leases are half gone on to jobs of their own', async () => {
+    const ps: { id: string; handle: string }[] = [];
+    for (const n of [1, 2, 3]) ps.push(await createProduct(stack, a, `Slow Parka ${n}`, `SLOW${n}`));
+    await stack.db.pool.query(
+      `INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq)
+       SELECT $1, p, $2, 'PENDING', 'UPSERT', 1 FROM unnest($3::uuid[]) p`,
+      [conn.woocommerce, a.tenantId, ps.map((p) => p.id)],
+    );
+    const productRunner = stack.worker!.get(SyncProductRunner, { strict: false });
+    const lease = jest.spyOn(productRunner, 'leaseMs', 'get').mockReturnValue(1000);
+    woo.delayMs = 300; // two requests per new product: 600 ms, past half the 1 s lease
+    try {
+      const job = { id: 'slow-batch', attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
+      const out = await stack.worker!.get(SyncBatchRunner, { strict: false }).run({ tenantId: a.tenantId, connectionId: conn.woocommerce, productIds: ps.map((p) => p.id) }, job);
+      expect(out).toEqual({ settled: 1, recorded: 0, handedOn: 2 });
+      const rows = await eventually(async () => {
+        const r = await stack.db.pool.query(`SELECT status, lease_job FROM sync_states WHERE connection_id = $1 AND product_id = ANY($2::uuid[])`, [conn.woocommerce, ps.map((p) => p.id)]);
+        return r.rows.every((x) => x.status === 'SYNCED') ? r.rows : undefined;
+      }, 20000);
+      expect(rows.map((r) => r.lease_job)).toEqual([null, null, null]);
+      for (const p of ps) expect([...woo.products.values()].filter((x) => x.sku === p.handle)).toHaveLength(1);
+    } finally {
+      woo.delayMs = 0;
+      lease.mockRestore();
+    }
   });
 });

@@ -313,7 +313,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     unifiedFailureRedirect: optionalUrl(env, 'UNIFIED_FAILURE_REDIRECT_URL'),
     syncDebounceMs: int(env, 'SYNC_DEBOUNCE_MS', 500, 0, 60_000),
     syncConcurrency: int(env, 'SYNC_CONCURRENCY', 50, 1, 1000),
-    syncBatchSize: int(env, 'SYNC_BATCH_SIZE', 10, 1, 100),
+    syncBatchSize: int(env, 'SYNC_BATCH_SIZE', 50, 1, 100),
     connectorTimeoutMs: int(env, 'CONNECTOR_TIMEOUT_MS', 30_000, 100, 300_000),
     syncSweepMs: int(env, 'SYNC_SWEEP_MS', 30_000, 100, 3_600_000),
     inventoryPushCoalesceMs: int(env, 'INVENTORY_PUSH_COALESCE_MS', 2_000, 0, 600_000),

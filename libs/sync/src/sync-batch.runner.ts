@@ -124,6 +124,7 @@ export class SyncBatchRunner {
 
   async run(data: JobData<'sync.batch'>, job: Job): Promise<BatchOutcome> {
     const jobId = String(job.id);
+    const claimedAt = Date.now();
     const rows = await prepared<ClaimedRow>(this.db, BATCH_CLAIM_SQL, [data.tenantId, data.connectionId, data.productIds, jobId, this.runner.leaseMs]);
     const claimed = new Set(rows.map((r) => r.product_id));
     const follow: EnqueueItem[] = [];
@@ -146,7 +147,18 @@ export class SyncBatchRunner {
     let recorded = 0;
     let lostLock = false;
     const lock = new JobLock(job, this.config.workerLockMs);
-    for (const row of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (Date.now() - claimedAt > this.runner.leaseMs / 2) {
+        // a slow platform: the claim's leases would lapse before the rest is pushed, and another
+        // job could then claim a row this one is about to push. The rest is released and continues
+        // as jobs of their own (one per row and seq, as the sweeper's), each with a fresh lease.
+        for (const rest of rows.slice(i)) {
+          release.push(rest.product_id);
+          follow.push(productJob(rest.product_id, syncJobId(rest.connection_id, rest.product_id, rest.requested_seq), 0, 0));
+        }
+        break;
+      }
       // before each product's platform calls (see JobLock: Redis is asked once per half lease)
       if (!(await lock.held())) {
         // the rest stays leased by this job id for the execution that now owns it
