@@ -240,6 +240,46 @@ describe('sync: push a product to Shopify, WooCommerce and a unified-API connect
     await settled(stack, a, p.id, 'SYNCED', 3);
   });
 
+  it('pushes sent together (two tenants, ids of the other tenant or of nothing among them) are each answered, audited and queued on their own terms', async () => {
+    const [a1, a2] = [await createProduct(stack, a, 'Together A1', 'TGA1'), await createProduct(stack, a, 'Together A2', 'TGA2')];
+    const b1 = await createProduct(stack, b, 'Together B1', 'TGB1');
+    const nothing = '7a0d1f1e-1111-4c2b-9d3e-000000000000';
+    const sends: [TestAccount, string, 'UPSERT' | 'DELETE', number][] = [
+      [a, a1.id, 'UPSERT', 202],
+      [b, b1.id, 'UPSERT', 202],
+      [a, b1.id, 'UPSERT', 404],
+      [a, a2.id, 'UPSERT', 202],
+      [b, a1.id, 'UPSERT', 404],
+      [a, nothing, 'UPSERT', 404],
+      [b, nothing, 'DELETE', 404],
+      [a, a1.id, 'UPSERT', 202],
+    ];
+    const res = await Promise.all(sends.map(([acct, productId, action]) => stack.http.post('/unified/sync/push/product').set(acct.headers).send({ productId, action })));
+    expect(res.map((r) => r.status)).toEqual(sends.map((x) => x[3]));
+    for (const r of res.filter((x) => x.status === 404)) expect(r.body.code).toBe('NOT_FOUND');
+
+    const audit = await stack.db.pool.query(
+      `SELECT tenant_id, resource_id, actor_id, created_at FROM audit_events WHERE action = 'sync.pushed' AND resource_id = ANY($1) ORDER BY created_at`,
+      [[a1.id, a2.id, b1.id, nothing]],
+    );
+    const auditOf = (acct: TestAccount) => audit.rows.filter((r) => r.tenant_id === acct.tenantId).map((r) => [r.resource_id, r.actor_id]);
+    expect(auditOf(a).sort()).toEqual([[a1.id, a.userId], [a1.id, a.userId], [a2.id, a.userId]].sort());
+    expect(auditOf(b)).toEqual([[b1.id, b.userId]]);
+    // several were written by one statement (one transaction timestamp)
+    expect(new Set(audit.rows.map((r) => r.created_at.getTime())).size).toBeLessThan(audit.rows.length);
+
+    const queued = async (acct: TestAccount) =>
+      (
+        await stack.db.pool.query(`SELECT payload FROM outbox WHERE tenant_id = $1 AND job_name = 'sync.fanout' AND payload->'productIds' ?| $2::text[]`, [
+          acct.tenantId,
+          [a1.id, a2.id, b1.id, nothing],
+        ])
+      ).rows.flatMap((r) => r.payload.productIds as string[]);
+    expect([...new Set(await queued(a))].sort()).toEqual([a1.id, a2.id].sort());
+    expect(await queued(b)).toEqual([b1.id]);
+    await settled(stack, a, a2.id, 'SYNCED', 3);
+  });
+
   it('collapses pushes in quick succession into one remote call per connection carrying the latest state', async () => {
     const p = await createProduct(stack, a, 'Burst v0', 'BURST');
     await stack.stopWorker();

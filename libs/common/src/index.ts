@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './sql';
 export * from './periodic';
 export * from './ttl-cache';
+export * from './coalescer';

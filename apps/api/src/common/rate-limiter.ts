@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { Coalescer } from '@synq/common';
 
 /**
  * Sliding-window rate limit counted in Redis (shared by every api replica). The window is
@@ -67,18 +68,14 @@ type WithCommand = Redis & {
   synqSlidingWindowN(key: string, windowMs: number, limit: number, nowMs: string, n: number): Promise<[number, number, number]>;
 };
 
-interface Waiter {
-  resolve: (d: RateDecision) => void;
-  reject: (err: unknown) => void;
-}
-
-interface BucketQueue {
-  inFlight: boolean;
-  waiting: Waiter[];
-}
-
 /** At most this many requests are decided by one Redis call. */
 const MAX_BATCH = 1000;
+
+interface Hit {
+  bucket: string;
+  limit: number;
+  windowMs: number;
+}
 
 export class RateLimiter {
   private readonly redis: WithCommand;
@@ -87,7 +84,7 @@ export class RateLimiter {
    * together by the next call (one round trip for a burst instead of one per request). Holds only
    * requests in flight; the count itself lives in Redis.
    */
-  private readonly queues = new Map<string, BucketQueue>();
+  private readonly hits = new Coalescer<Hit, RateDecision>((_key, items) => this.call(items[0].bucket, items[0].limit, items[0].windowMs, '', items.length), MAX_BATCH);
 
   constructor(redis: Redis, private readonly keyPrefix: string) {
     if (!(redis as unknown as Partial<WithCommand>).synqSlidingWindowN) {
@@ -98,32 +95,7 @@ export class RateLimiter {
 
   async hit(bucket: string, limit: number, windowMs = 60_000, nowMs?: number): Promise<RateDecision> {
     if (nowMs !== undefined) return (await this.call(bucket, limit, windowMs, String(nowMs), 1))[0];
-    const qk = `${bucket}\n${limit}\n${windowMs}`;
-    let q = this.queues.get(qk);
-    if (!q) {
-      q = { inFlight: false, waiting: [] };
-      this.queues.set(qk, q);
-    }
-    const queue = q;
-    return new Promise<RateDecision>((resolve, reject) => {
-      queue.waiting.push({ resolve, reject });
-      if (!queue.inFlight) this.drain(qk, queue, bucket, limit, windowMs);
-    });
-  }
-
-  private drain(qk: string, q: BucketQueue, bucket: string, limit: number, windowMs: number): void {
-    if (!q.waiting.length) {
-      q.inFlight = false;
-      this.queues.delete(qk);
-      return;
-    }
-    q.inFlight = true;
-    const batch = q.waiting.splice(0, MAX_BATCH);
-    this.call(bucket, limit, windowMs, '', batch.length).then(
-      (decisions) => batch.forEach((w, i) => w.resolve(decisions[i])),
-      // Redis failed (or timed out): those that queued meanwhile are not made to wait for another try
-      (err) => [...batch, ...q.waiting.splice(0)].forEach((w) => w.reject(err)),
-    ).finally(() => this.drain(qk, q, bucket, limit, windowMs));
+    return this.hits.run(`${bucket}\n${limit}\n${windowMs}`, { bucket, limit, windowMs });
   }
 
   private async call(bucket: string, limit: number, windowMs: number, now: string, n: number): Promise<RateDecision[]> {

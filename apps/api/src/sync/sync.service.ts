@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, isoSql, NotFoundError, Page, Params, TenantContext } from '@synq/common';
-import { prepared, unpeeked } from '@synq/database';
+import { diffObjects } from '@synq/audit';
+import { Coalescer, decodeCursor, encodeCursor, isoSql, NotFoundError, Page, Params, TenantContext } from '@synq/common';
+import { prepared } from '@synq/database';
 import { ChangeRecorder } from '@synq/events';
 import { PushProductDto, SyncRunsQueryDto } from './dto/sync.dto';
 import { NothingToRetryError } from './sync.errors';
@@ -27,6 +28,27 @@ interface RunRow {
 }
 
 /**
+ * A batch of pushes (`$1`: rows of `i, tenant_id, …`): the ones found (by the product's primary key,
+ * the tenant checked on the row as `filterOnly` does), their audit entries and outbox rows; returns
+ * the `i` of those found.
+ */
+const PUSH_SQL = `WITH r AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, tenant_id uuid, org_id uuid, actor_type text, actor_id text, request_id text,
+                                                     product_id uuid, action text, force boolean, changes jsonb)),
+  ok AS (
+    SELECT r.* FROM r
+     WHERE EXISTS (SELECT 1 FROM products p WHERE p.id = r.product_id AND p.tenant_id IS NOT DISTINCT FROM r.tenant_id)
+        OR (r.action = 'DELETE' AND EXISTS (SELECT 1 FROM sync_states s WHERE s.tenant_id = r.tenant_id AND s.product_id = r.product_id))),
+  job AS (
+    INSERT INTO outbox (tenant_id, job_name, payload)
+    SELECT tenant_id, 'sync.fanout', jsonb_build_object('tenantId', tenant_id::text, 'productIds', jsonb_agg(product_id::text ORDER BY i), 'action', action, 'force', force)
+      FROM ok GROUP BY tenant_id, action, force),
+  audit AS (
+    INSERT INTO audit_events (tenant_id, org_id, actor_type, actor_id, action, resource_type, resource_id, changes, request_id)
+    SELECT tenant_id, org_id, actor_type, actor_id, 'sync.pushed', 'product', product_id::text, changes, request_id FROM ok ORDER BY i)
+  SELECT i FROM ok`;
+
+/**
  * Push requests and the sync ledger. A push is durable before it is answered: the `sync.fanout` job
  * is an outbox row written in the same statement as the existence check and the audit entry, so a
  * crash or a Redis outage right after the 202 loses nothing.
@@ -38,34 +60,41 @@ export class SyncService {
     private readonly changes: ChangeRecorder,
   ) {}
 
+  /**
+   * Pushes that arrive while a push statement is under way are written together by the next one
+   * (any tenants: each row carries its own): one round trip and one commit for a burst of pushes,
+   * and none of the waiting when they come one at a time. Each is still answered only once its
+   * row is committed.
+   */
+  private readonly pushes = new Coalescer<{ ctx: TenantContext; dto: PushProductDto }, boolean>((_key, items) => this.writePushes(items), 200);
+
   async push(ctx: TenantContext, dto: PushProductDto): Promise<{ status: 'queued' }> {
-    const params = new Params();
-    const t = params.add(ctx.tenantId);
-    const p = params.add(dto.productId);
-    const job = params.add(JSON.stringify({ tenantId: ctx.tenantId, productIds: [dto.productId], action: dto.action, force: dto.force ?? false }));
-    // UPSERT needs the product; DELETE also works for a product already deleted in Synq that is still in a store.
-    // The ids are unpeeked: the statement keeps one generic plan per connection instead of being planned per push.
-    const [tu, pu] = [unpeeked(t), unpeeked(p)];
-    const exists =
-      dto.action === 'UPSERT'
-        ? `SELECT 1 FROM products WHERE tenant_id = ${tu} AND id = ${pu}`
-        : `SELECT 1 FROM products WHERE tenant_id = ${tu} AND id = ${pu} UNION ALL SELECT 1 FROM sync_states WHERE tenant_id = ${tu} AND product_id = ${pu}`;
-    const recorded = this.changes.ctes(
-      params,
-      ctx,
-      { audit: [{ action: 'sync.pushed', resourceType: 'product', resourceId: dto.productId, after: { action: dto.action, force: dto.force ?? false } }], events: [] },
-      'ok',
-    );
-    const rows = await prepared<{ found: boolean }>(
-      this.db,
-      `WITH ok AS (${exists} LIMIT 1),
-            job AS (INSERT INTO outbox (tenant_id, job_name, payload) SELECT ${t}, 'sync.fanout', ${job}::jsonb WHERE EXISTS (SELECT 1 FROM ok)),
-            ${recorded.ctes}
-       SELECT EXISTS (SELECT 1 FROM ok) AS found`,
-      params.values,
-    );
-    if (!rows[0]?.found) throw new NotFoundError('Product', dto.productId);
+    if (!(await this.pushes.run('', { ctx, dto }))) throw new NotFoundError('Product', dto.productId);
     return { status: 'queued' };
+  }
+
+  /**
+   * One statement for a batch of pushes: which of them name something to push (UPSERT: the tenant's
+   * product; DELETE: also a product already deleted in Synq that is still in a store), their audit
+   * entries, and their `sync.fanout` outbox rows (one per tenant, action and force; the relay would
+   * merge them anyway). Returns, per push, whether it was found.
+   */
+  private async writePushes(items: { ctx: TenantContext; dto: PushProductDto }[]): Promise<boolean[]> {
+    const rows = items.map(({ ctx, dto }, i) => ({
+      i,
+      tenant_id: ctx.tenantId,
+      org_id: ctx.orgId ?? null,
+      actor_type: ctx.actorType,
+      actor_id: ctx.actorId,
+      request_id: ctx.requestId ?? null,
+      product_id: dto.productId,
+      action: dto.action,
+      force: dto.force ?? false,
+      changes: diffObjects(undefined, { action: dto.action, force: dto.force ?? false }),
+    }));
+    const found = await prepared<{ i: number }>(this.db, PUSH_SQL, [JSON.stringify(rows)]);
+    const ok = new Set(found.map((r) => r.i));
+    return items.map((_, i) => ok.has(i));
   }
 
   /** One row per connection the product was pushed to. */
