@@ -118,7 +118,10 @@ export class FakeUnified extends FakePlatform {
       if (req.method === 'GET') {
         const q = (req.query.get('query') ?? '').toLowerCase();
         const limit = Number(req.query.get('limit') ?? 100);
-        return { status: 200, body: [...store.values()].filter((i) => !q || i.name.toLowerCase().includes(q) || (i.slug ?? '').toLowerCase().includes(q)).slice(0, limit) };
+        const offset = Number(req.query.get('offset') ?? 0);
+        // a search, as the provider's: every item whose name or slug contains the text, in pages
+        const hits = [...store.values()].filter((i) => !q || i.name.toLowerCase().includes(q) || (i.slug ?? '').toLowerCase().includes(q));
+        return { status: 200, body: hits.slice(offset, offset + limit) };
       }
       if (req.method === 'POST') {
         const bad = this.validate(req.body, true);

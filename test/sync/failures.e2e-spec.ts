@@ -316,4 +316,32 @@ describe('sync: retries, throttling, permanent failures, paused connections', ()
       lease.mockRestore();
     }
   });
+
+  it('a create that may already have reached the unified provider is looked up through every page of its search, not only the first', async () => {
+    const p = await createProduct(stack, a, 'Lookup Parka', 'LOOKUP');
+    const base = `${provider.url}/commerce/${conn.unifiedRemote}/item`;
+    const create = async (slug: string) => {
+      const r = await fetch(base, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${provider.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: slug, slug }),
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { id: string }).id;
+    };
+    // 150 items that the search for the handle also finds, then the product itself: created by an
+    // attempt whose answer was lost (the ledger only knows a create was started)
+    for (let i = 0; i < 150; i++) await create(`${p.handle}-${i}`);
+    const already = await create(p.handle);
+    await stack.db.pool.query(
+      `INSERT INTO sync_states (connection_id, product_id, tenant_id, status, requested_action, requested_seq, create_started_at)
+       VALUES ($1, $2, $3, 'PENDING', 'UPSERT', 1, now() - interval '1 minute')`,
+      [conn.unified, p.id, a.tenantId],
+    );
+    const job = { id: 'lookup-pages', attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
+    expect(await stack.worker!.get(SyncProductRunner, { strict: false }).run({ tenantId: a.tenantId, connectionId: conn.unified, productId: p.id }, job)).toBe('synced');
+    expect(provider.itemsOf(conn.unifiedRemote).filter((i) => i.slug === p.handle).map((i) => i.id)).toEqual([already]);
+    const row = (await stack.db.pool.query(`SELECT status, remote_product_id FROM sync_states WHERE connection_id = $1 AND product_id = $2`, [conn.unified, p.id])).rows[0];
+    expect(row).toEqual({ status: 'SYNCED', remote_product_id: already });
+  });
 });

@@ -5,6 +5,10 @@ import { JsonResponse, requestOk } from './http';
 import { toUnifiedItem, unifiedVariantIds } from './mappers/unified.mapper';
 import { SyncProduct } from './sync-product';
 
+/** Page size and page limit of the lookup before a create that may already have happened. */
+const FIND_PAGE = 100;
+const FIND_MAX_PAGES = 50;
+
 interface UnifiedItemAnswer {
   id?: string;
   slug?: string;
@@ -130,10 +134,20 @@ export class UnifiedConnector implements StoreConnector {
     return `/commerce/${encodeURIComponent(conn.unifiedConnectionId)}/item`;
   }
 
+  /**
+   * The item with this exact slug, if the store has one. `query` is a text search (a handle such as
+   * `wool-1` also matches `wool-10` … `wool-199`), so its pages are read until the item turns up or
+   * the results end: reading only the first page created a second item whenever the first hundred
+   * matches were other items. Past FIND_MAX_PAGES the push fails rather than risk a duplicate.
+   */
   private async findBySlug(base: string, slug: string): Promise<UnifiedItemAnswer | undefined> {
-    const res = await providerRequest(this.config, 'GET', `${base}?query=${encodeURIComponent(slug)}&limit=100`);
-    const list = Array.isArray(res.body) ? (res.body as UnifiedItemAnswer[]) : [];
-    return list.find((i) => i.slug === slug);
+    for (let page = 0; page < FIND_MAX_PAGES; page++) {
+      const res = await providerRequest(this.config, 'GET', `${base}?query=${encodeURIComponent(slug)}&limit=${FIND_PAGE}&offset=${page * FIND_PAGE}`);
+      const list = Array.isArray(res.body) ? (res.body as UnifiedItemAnswer[]) : [];
+      const found = list.find((i) => i.slug === slug);
+      if (found || list.length < FIND_PAGE) return found;
+    }
+    throw new ConnectorError(`more than ${FIND_PAGE * FIND_MAX_PAGES} items of the store match "${slug}": cannot tell whether it was already created`, { retryable: false });
   }
 }
 
