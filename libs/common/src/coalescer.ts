@@ -8,8 +8,12 @@
  * that batch, and those that queued meanwhile, get the error (they are not made to wait for
  * another try behind a failing backend).
  */
+interface Queue<I, R> {
+  waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[];
+}
+
 export class Coalescer<I, R> {
-  private readonly queues = new Map<string, { waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] }>();
+  private readonly queues = new Map<string, Queue<I, R>>();
 
   constructor(
     private readonly handle: (key: string, items: I[]) => Promise<R[]>,
@@ -30,28 +34,18 @@ export class Coalescer<I, R> {
     });
   }
 
-  private drain(key: string, q: { waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] }): void {
+  private drain(key: string, q: Queue<I, R>): void {
     if (!q.waiting.length) {
       this.queues.delete(key);
       return;
     }
     const batch = q.waiting.splice(0, this.maxBatch);
-    let call: Promise<R[]>;
-    try {
-      call = this.handle(
-        key,
-        batch.map((w) => w.item),
-      );
-    } catch (err) {
-      call = Promise.reject(err);
-    }
-    call
-      .then(
-        (results) => {
-          if (results.length !== batch.length) throw new Error(`coalesced call answered ${results.length} of ${batch.length}`);
-          batch.forEach((w, i) => w.resolve(results[i]));
-        },
-      )
+    // (a handler that throws at once fails its batch like one that rejects)
+    new Promise<R[]>((resolve) => resolve(this.handle(key, batch.map((w) => w.item))))
+      .then((results) => {
+        if (results.length !== batch.length) throw new Error(`coalesced call answered ${results.length} of ${batch.length}`);
+        batch.forEach((w, i) => w.resolve(results[i]));
+      })
       .catch((err) => [...batch, ...q.waiting.splice(0)].forEach((w) => w.reject(err)))
       .finally(() => this.drain(key, q));
   }
